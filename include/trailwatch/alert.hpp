@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+// Alert: an event that matched a rule, with its enrichment. This is what every sink receives.
+#pragma once
+
+#include "trailwatch/event.hpp"
+#include "trailwatch/geo.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace trailwatch {
+
+// Sigma rule levels, in increasing severity.
+enum class Level { informational, low, medium, high, critical };
+
+// Returns the Sigma spelling of `level` (`informational`, `low`, ...).
+const char* level_name(Level level);
+// Parses a Sigma level name; empty when `name` is not one.
+std::optional<Level> parse_level(std::string_view name);
+
+struct Alert {
+  Event event;
+  GeoInfo geo;
+  std::string rule_id;
+  std::string rule_title;
+  Level level = Level::medium;
+  // How many matching events this alert stands for (1 unless de-duplicated by the state).
+  std::uint64_t count = 1;
+};
+
+} // namespace trailwatch

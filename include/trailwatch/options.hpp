@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// Options: the validated run configuration the CLI layer produces. Nothing past cli.cpp sees
+// CLI11; everything past it reads this.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trailwatch {
+
+enum class Format { text, jsonl };
+
+struct Options {
+  // Input
+  std::vector<std::string> paths; // "-" is stdin
+  unsigned jobs = 1;
+  std::size_t max_decoded_bytes = std::size_t{4} << 30;
+  // Rules
+  std::vector<std::string> rule_paths; // empty: default_rule_paths()
+  // Output
+  Format format = Format::text;
+  bool color = false;
+  bool quiet = false;
+  bool stats = false;
+  bool progress = false;
+  int verbosity = 0;
+  // GeoIP
+  std::vector<std::string> geoip_paths;
+  bool no_geoip = false;
+  // Slack (the URL is a secret: never printed)
+  std::string slack_webhook;
+  bool slack_dry_run = false;
+  std::size_t slack_digest_threshold = 10;
+  std::string slack_template;
+  // State and time window
+  std::string state_path;
+  std::optional<long long> since; // epoch seconds
+  std::optional<long long> until;
+  unsigned dedup_window_minutes = 60;
+};
+
+} // namespace trailwatch

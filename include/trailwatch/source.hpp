@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// Inputs: positional paths expanded into an ordered list of things to read.
+//
+// Directories are walked recursively in sorted order (so output is deterministic), including
+// the S3 layouts AWSLogs/<account>/CloudTrail/… and AWSLogs/o-…/<account>/CloudTrail/…. Digest,
+// Insight and Lake folders are recognised by their path segment and not opened; empty files
+// (S3 "folder" markers) and hidden files are skipped. Files named explicitly are always read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace trailwatch {
+
+struct Input {
+  std::string path; // "-" for stdin
+  bool is_stdin = false;
+  std::uint64_t size = 0;
+};
+
+struct InputCounters {
+  std::uint64_t skipped_digest_files = 0;
+  std::uint64_t skipped_insight_files = 0;
+  std::uint64_t skipped_other_files = 0;
+  std::uint64_t missing = 0;
+};
+
+// Expands `paths` (files, folders, "-"). Missing paths are reported on stderr and counted.
+std::vector<Input> expand_inputs(const std::vector<std::string>& paths, InputCounters& counters);
+
+} // namespace trailwatch

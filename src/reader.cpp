@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: MIT
+#include "trailwatch/reader.hpp"
+
+#include "trailwatch/decode.hpp"
+#include "trailwatch/diag.hpp"
+#include "trailwatch/record.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <simdjson.h>
+#include <vector>
+
+namespace trailwatch {
+
+namespace od = simdjson::ondemand;
+
+void ReaderCounters::add(const ReaderCounters& o) {
+  documents += o.documents;
+  records += o.records;
+  examined += o.examined;
+  skipped_digest += o.skipped_digest;
+  skipped_insight += o.skipped_insight;
+  skipped_other += o.skipped_other;
+  errors += o.errors;
+}
+
+namespace {
+
+// Past this many errors in one source, further ones are counted but not printed.
+constexpr std::uint64_t k_max_messages_per_source = 10;
+// Nesting of containers we follow (envelope → array → lookup Event → inner record).
+constexpr int k_max_container_depth = 4;
+
+// What an object turned out to be.
+enum class Kind { container, record, insight, digest, lake, other };
+
+std::size_t skip_space(const char* data, std::size_t size, std::size_t pos) {
+  while (pos < size) {
+    const char c = data[pos];
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      ++pos;
+    } else if (pos + 3 <= size && static_cast<unsigned char>(c) == 0xEF &&
+               static_cast<unsigned char>(data[pos + 1]) == 0xBB &&
+               static_cast<unsigned char>(data[pos + 2]) == 0xBF) {
+      pos += 3; // UTF-8 byte order mark
+    } else {
+      break;
+    }
+  }
+  return pos;
+}
+
+// Repairs a document cut off at the end of the input: keeps everything up to the last record
+// that closed inside the outermost array (the record container) and closes the brackets still
+// open there. Returns nothing when no record was complete. This scan runs only on the tail of
+// a damaged input, never on the normal path.
+std::optional<std::string> close_after_last_record(std::string_view text) {
+  std::vector<char> stack;
+  std::size_t container_depth = 0;
+  std::size_t last_good = 0;
+  std::vector<char> good_stack;
+  bool in_string = false;
+  bool escaped = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    switch (c) {
+    case '"':
+      in_string = true;
+      break;
+    case '{':
+    case '[':
+      stack.push_back(c);
+      if (c == '[' && container_depth == 0 && stack.size() <= 2) {
+        container_depth = stack.size();
+      }
+      break;
+    case '}':
+    case ']':
+      if (stack.empty()) {
+        return std::nullopt;
+      }
+      stack.pop_back();
+      if (c == '}' && container_depth != 0 && stack.size() == container_depth) {
+        last_good = i + 1;
+        good_stack = stack;
+      }
+      break;
+    default:
+      break;
+    }
+  }
+  if (last_good == 0) {
+    return std::nullopt;
+  }
+  std::string repaired(text.substr(0, last_good));
+  for (auto it = good_stack.rbegin(); it != good_stack.rend(); ++it) {
+    repaired += (*it == '[') ? ']' : '}';
+  }
+  return repaired;
+}
+
+} // namespace
+
+struct RecordReader::Impl {
+  WantFn want;
+  EventFn on_event;
+  std::string source;
+  std::uint64_t record_index = 0;
+  std::uint64_t document_index = 0;
+  std::uint64_t messages = 0;
+  bool warned_not_cloudtrail = false;
+  ReaderCounters counters;
+  od::parser parser;
+  od::parser inner_parser; // for CloudTrailEvent strings (lookup-events output)
+  std::string inner_buffer;
+  simdjson::dom::parser dom; // nested objects of wanted records
+
+  void report(std::string_view what, std::string_view reason) {
+    ++counters.errors;
+    if (++messages <= k_max_messages_per_source) {
+      diag::error("{}: {}: {}", source, what, reason);
+    } else if (messages == k_max_messages_per_source + 1) {
+      diag::error("{}: more errors in this input; not shown", source);
+    }
+  }
+
+  void record_error(std::string_view reason) { report(fmt::format("record {}", record_index), reason); }
+
+  void parse_final_tail(const char* data, std::size_t size, std::size_t offset);
+  std::size_t parse_documents(const char* data, std::size_t size, bool final,
+                              std::size_t base_offset);
+  void handle_document(od::document_reference doc, std::size_t offset, bool& failed);
+  Kind handle_value(od::value value, int depth);
+  Kind handle_object(od::object object, int depth);
+  void handle_array(od::array array, int depth);
+  Kind handle_lookup_string(std::string_view json, int depth);
+  void emit(const RecordFields& fields);
+};
+
+RecordReader::RecordReader(WantFn want, EventFn on_event) : m_impl(std::make_unique<Impl>()) {
+  m_impl->want = std::move(want);
+  m_impl->on_event = std::move(on_event);
+}
+
+RecordReader::~RecordReader() = default;
+
+void RecordReader::begin_source(std::string name) {
+  m_impl->source = std::move(name);
+  m_impl->record_index = 0;
+  m_impl->document_index = 0;
+  m_impl->messages = 0;
+  m_impl->warned_not_cloudtrail = false;
+}
+
+const ReaderCounters& RecordReader::counters() const { return m_impl->counters; }
+
+std::size_t RecordReader::parse(const char* data, std::size_t size, bool final) {
+  return m_impl->parse_documents(data, size, final, 0);
+}
+
+// Splits data into documents and reads each. Returns bytes consumed.
+std::size_t RecordReader::Impl::parse_documents(const char* data, std::size_t size, bool final,
+                                                std::size_t base_offset) {
+  std::size_t pos = skip_space(data, size, 0);
+  while (pos < size) {
+    const std::size_t remaining = size - pos;
+    const std::size_t batch = std::max<std::size_t>(remaining, 1 << 20);
+    od::document_stream stream;
+    if (auto error = parser.iterate_many(data + pos, remaining, batch).get(stream)) {
+      report(fmt::format("byte {}", base_offset + pos), simdjson::error_message(error));
+      return size;
+    }
+    bool failed = false;
+    std::size_t failed_at = 0;
+    for (auto it = stream.begin(); it != stream.end(); ++it) {
+      const std::size_t offset = pos + it.current_index();
+      auto doc = *it;
+      if (doc.error()) {
+        // Stage-1 errors (invalid UTF-8, unclosed string) hit the whole batch: fall back to
+        // line by line, so one bad line does not cost the lines around it.
+        report(fmt::format("document {} (byte {})", document_index, base_offset + offset),
+               simdjson::error_message(doc.error()));
+        failed = true;
+        failed_at = offset;
+        break;
+      }
+      handle_document(doc.value_unsafe(), base_offset + offset, failed);
+      if (failed) {
+        failed_at = offset;
+        break;
+      }
+    }
+    if (failed) {
+      // Resume at the next line; NDJSON keeps its other records, a broken multi-line document
+      // is dropped with the error already reported.
+      const void* nl = std::memchr(data + failed_at, '\n', size - failed_at);
+      if (nl == nullptr) {
+        return size;
+      }
+      pos = skip_space(data, size, static_cast<const char*>(nl) - data + 1);
+      continue;
+    }
+    const std::size_t truncated = stream.truncated_bytes();
+    if (truncated == 0) {
+      return size;
+    }
+    const std::size_t tail = size - truncated;
+    if (!final) {
+      return tail;
+    }
+    parse_final_tail(data, size, base_offset + tail);
+    return size;
+  }
+  return size;
+}
+
+// The input ended inside a document: read the records that are complete, report the rest.
+void RecordReader::Impl::parse_final_tail(const char* data, std::size_t size, std::size_t offset) {
+  const std::string_view tail(data + offset, size - offset);
+  auto repaired = close_after_last_record(tail);
+  report(fmt::format("document {} (byte {})", document_index, offset),
+         repaired ? "input ends inside this document; reading the complete records before the cut"
+                  : "input ends inside this document (truncated); no complete record in it");
+  if (!repaired) {
+    return;
+  }
+  ensure_padding(*repaired);
+  const std::uint64_t saved_messages = messages;
+  parse_documents(repaired->data(), repaired->size(), true, offset);
+  messages = saved_messages;
+}
+
+void RecordReader::Impl::handle_document(od::document_reference doc, std::size_t offset,
+                                         bool& failed) {
+  ++counters.documents;
+  const std::uint64_t errors_before = counters.errors;
+  od::json_type type;
+  if (auto error = doc.type().get(type)) {
+    report(fmt::format("document {} (byte {})", document_index, offset),
+           simdjson::error_message(error));
+    failed = true;
+    ++document_index;
+    return;
+  }
+  if (type == od::json_type::array) {
+    od::array array;
+    if (auto error = doc.get_array().get(array)) {
+      report(fmt::format("document {} (byte {})", document_index, offset),
+             simdjson::error_message(error));
+      failed = true;
+    } else {
+      handle_array(array, 1);
+    }
+  } else if (type == od::json_type::object) {
+    od::object object;
+    if (auto error = doc.get_object().get(object)) {
+      report(fmt::format("document {} (byte {})", document_index, offset),
+             simdjson::error_message(error));
+      failed = true;
+    } else {
+      const Kind kind = handle_object(object, 1);
+      if (kind != Kind::container) {
+        ++record_index;
+      }
+      if (kind == Kind::other && !warned_not_cloudtrail) {
+        warned_not_cloudtrail = true;
+        diag::warning("{}: document {} is not CloudTrail JSON (no Records, eventName or Events); "
+                      "skipped",
+                      source, document_index);
+      }
+    }
+  } else {
+    ++counters.skipped_other;
+    report(fmt::format("document {} (byte {})", document_index, offset),
+           "not a JSON object or array");
+    ++record_index;
+  }
+  (void)errors_before;
+  ++document_index;
+}
+
+void RecordReader::Impl::handle_array(od::array array, int depth) {
+  for (auto element : array) {
+    od::value value;
+    if (auto error = element.get(value)) {
+      record_error(simdjson::error_message(error));
+      ++record_index;
+      return; // the array itself is broken; the rest of it cannot be read
+    }
+    const Kind kind = handle_value(value, depth + 1);
+    if (kind != Kind::container) {
+      ++record_index;
+    }
+  }
+}
+
+Kind RecordReader::Impl::handle_value(od::value value, int depth) {
+  od::json_type type;
+  if (auto error = value.type().get(type)) {
+    record_error(simdjson::error_message(error));
+    return Kind::other;
+  }
+  if (type == od::json_type::object) {
+    od::object object;
+    if (auto error = value.get_object().get(object)) {
+      record_error(simdjson::error_message(error));
+      return Kind::other;
+    }
+    return handle_object(object, depth);
+  }
+  if (type == od::json_type::array && depth < k_max_container_depth) {
+    od::array array;
+    if (auto error = value.get_array().get(array)) {
+      record_error(simdjson::error_message(error));
+      return Kind::other;
+    }
+    handle_array(array, depth);
+    return Kind::container;
+  }
+  ++counters.skipped_other;
+  record_error("not a JSON object");
+  return Kind::other;
+}
+
+namespace {
+
+// Reads a string field; wrong types are reported by the caller through `bad_field`.
+bool read_string(od::value& value, std::string_view& out) {
+  if (value.is_null()) {
+    out = {};
+    return true;
+  }
+  return !value.get_string().get(out);
+}
+
+// Reads an object field as raw JSON text (empty for null).
+bool read_raw_object(od::value& value, std::string_view& out) {
+  if (value.is_null()) {
+    out = {};
+    return true;
+  }
+  od::object object;
+  if (value.get_object().get(object)) {
+    return false;
+  }
+  return !object.raw_json().get(out);
+}
+
+} // namespace
+
+Kind RecordReader::Impl::handle_object(od::object object, int depth) {
+  RecordFields fields;
+  bool is_record = false;
+  bool insight = false;
+  bool digest = false;
+  bool lake = false;
+  bool container = false;
+  std::optional<Kind> nested; // an EventBridge detail or lookup CloudTrailEvent
+  std::string_view bad_field;
+
+  for (auto field : object) {
+    od::raw_json_string key;
+    if (auto error = field.key().get(key)) {
+      record_error(simdjson::error_message(error));
+      return Kind::other;
+    }
+    od::value value = field.value();
+    bool ok = true;
+    // The few keys that matter, compared without unescaping (CloudTrail keys have no escapes).
+    if (key == "eventName") {
+      ok = read_string(value, fields.event_name);
+      is_record = true;
+    } else if (key == "eventSource") {
+      ok = read_string(value, fields.event_source);
+      is_record = true;
+    } else if (key == "eventTime") {
+      ok = read_string(value, fields.event_time);
+    } else if (key == "eventID") {
+      ok = read_string(value, fields.event_id);
+    } else if (key == "awsRegion") {
+      ok = read_string(value, fields.aws_region);
+    } else if (key == "sourceIPAddress") {
+      ok = read_string(value, fields.source_ip);
+    } else if (key == "userAgent") {
+      ok = read_string(value, fields.user_agent);
+    } else if (key == "errorCode") {
+      ok = read_string(value, fields.error_code);
+    } else if (key == "errorMessage") {
+      ok = read_string(value, fields.error_message);
+    } else if (key == "recipientAccountId") {
+      ok = read_string(value, fields.recipient_account_id);
+    } else if (key == "eventType") {
+      ok = read_string(value, fields.event_type);
+      if (fields.event_type == "AwsCloudTrailInsight") {
+        insight = true;
+      }
+    } else if (key == "eventVersion") {
+      is_record = true;
+    } else if (key == "userIdentity") {
+      ok = read_raw_object(value, fields.user_identity_json);
+    } else if (key == "requestParameters") {
+      ok = read_raw_object(value, fields.request_json);
+    } else if (key == "responseElements") {
+      ok = read_raw_object(value, fields.response_json);
+    } else if (key == "insightDetails") {
+      insight = true;
+    } else if (key == "eventCategory") {
+      std::string_view category;
+      if (read_string(value, category) && category == "Insight") {
+        insight = true;
+      }
+    } else if (key == "Records" || key == "Events") {
+      od::array array;
+      if (depth < k_max_container_depth && !value.get_array().get(array)) {
+        handle_array(array, depth);
+        container = true;
+      } else {
+        ok = false;
+      }
+    } else if (key == "detail") {
+      // EventBridge: the record is the `detail` object (detail-type text varies; not checked).
+      od::json_type type;
+      if (!value.type().get(type) && type == od::json_type::object) {
+        nested = handle_value(value, depth + 1);
+      }
+    } else if (key == "CloudTrailEvent") {
+      // lookup-events: the record is a JSON string inside the Event.
+      std::string_view json;
+      if (value.get_string().get(json)) {
+        ok = false;
+      } else {
+        nested = handle_lookup_string(json, depth + 1);
+      }
+    } else if (key == "digestStartTime" || key == "logFiles" || key == "digestEndTime") {
+      digest = true;
+    } else if (key == "QueryResultRows") {
+      lake = true;
+    }
+    if (!ok && bad_field.empty()) {
+      // The raw key ends at its closing quote, which stage 1 has already validated.
+      const char* raw = key.raw();
+      std::size_t n = 0;
+      while (n < 64 && raw[n] != '"' && raw[n] != '\\') {
+        ++n;
+      }
+      bad_field = std::string_view(raw, n);
+    }
+  }
+
+  if (nested) {
+    return *nested;
+  }
+  if (container) {
+    return Kind::container;
+  }
+  if (digest) {
+    ++counters.skipped_digest;
+    diag::debug(1, "{}: digest file skipped", source);
+    return Kind::digest;
+  }
+  if (insight) {
+    ++counters.skipped_insight;
+    return Kind::insight;
+  }
+  if (lake) {
+    ++counters.skipped_other;
+    diag::warning("{}: CloudTrail Lake query results are not supported; skipped", source);
+    return Kind::lake;
+  }
+  if (!is_record) {
+    ++counters.skipped_other;
+    return Kind::other;
+  }
+  ++counters.records;
+  if (!bad_field.empty()) {
+    record_error(fmt::format("field {} has an unexpected type; record skipped", bad_field));
+    return Kind::record;
+  }
+  emit(fields);
+  return Kind::record;
+}
+
+Kind RecordReader::Impl::handle_lookup_string(std::string_view json, int depth) {
+  // The string lives in the outer parser's buffer: copy it into padded storage and parse it
+  // with a second parser, never re-entering the outer one while its document is open.
+  inner_buffer.assign(json);
+  ensure_padding(inner_buffer);
+  od::document doc;
+  if (auto error = inner_parser.iterate(inner_buffer.data(), inner_buffer.size(),
+                                        inner_buffer.capacity())
+                       .get(doc)) {
+    record_error(fmt::format("CloudTrailEvent: {}", simdjson::error_message(error)));
+    return Kind::record;
+  }
+  od::object object;
+  if (auto error = doc.get_object().get(object)) {
+    record_error(fmt::format("CloudTrailEvent: {}", simdjson::error_message(error)));
+    return Kind::record;
+  }
+  return handle_object(object, depth);
+}
+
+void RecordReader::Impl::emit(const RecordFields& fields) {
+  const std::string_view name = trim(fields.event_name);
+  if (name.empty() || !want(name)) {
+    return;
+  }
+  ++counters.examined;
+  on_event(materialise(fields, dom, Origin{source, record_index}));
+}
+
+} // namespace trailwatch

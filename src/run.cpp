@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: MIT
+// The scan driver. It reads like the pipeline:
+//   1. load rules, open GeoIP databases, build sinks (failures here are fatal);
+//   2. expand paths into inputs (sorted, digest/insight folders skipped);
+//   3. read inputs on a pool of workers, each with its own decoder and parsers; a worker
+//      decodes a whole file, splits documents, copies out wanted records, enriches and matches;
+//   4. hand each file's alerts to the sinks in input order (output is identical for any -j);
+//      stdin is streamed on the main thread and its alerts are emitted as they are found;
+//   5. report --stats and pick the exit status.
+#include "trailwatch/run.hpp"
+
+#include "trailwatch/decode.hpp"
+#include "trailwatch/diag.hpp"
+#include "trailwatch/enrich.hpp"
+#include "trailwatch/error.hpp"
+#include "trailwatch/geoip.hpp"
+#include "trailwatch/match.hpp"
+#include "trailwatch/reader.hpp"
+#include "trailwatch/sink.hpp"
+#include "trailwatch/slack.hpp"
+#include "trailwatch/source.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <fcntl.h>
+#include <functional>
+#include <sys/stat.h>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unistd.h>
+
+namespace trailwatch {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What reading one input produced.
+struct InputResult {
+  std::vector<Alert> alerts;
+  ReaderCounters counters;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_decoded = 0;
+  bool failed = false; // the input could not be read completely
+};
+
+// Everything a worker needs, shared read-only (the enricher is thread-safe).
+struct Pipeline {
+  const Options& options;
+  const Matcher& matcher;
+  Enricher& enricher;
+};
+
+// Reads a whole file into memory; reports and returns nothing on failure.
+std::optional<std::string> read_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    diag::error("{}: {}", path, std::strerror(errno));
+    return std::nullopt;
+  }
+  std::string data;
+  std::size_t used = 0;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+    data.resize(static_cast<std::size_t>(st.st_size) + 1);
+  } else {
+    data.resize(1 << 16);
+  }
+  for (;;) {
+    if (used == data.size()) {
+      data.resize(data.size() * 2); // the file grew while we read it
+    }
+    const ssize_t n = ::read(fd, data.data() + used, data.size() - used);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      diag::error("{}: {}", path, std::strerror(errno));
+      ::close(fd);
+      return std::nullopt;
+    }
+    if (n == 0) {
+      break;
+    }
+    used += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  data.resize(used);
+  return data;
+}
+
+// One worker's reader: a RecordReader whose events are enriched and matched into `sink_to`.
+class Worker {
+public:
+  explicit Worker(const Pipeline& pipeline)
+      : m_pipeline(pipeline),
+        m_reader([&m = pipeline.matcher](std::string_view name) { return m.wants(name); },
+                 [this](Event&& event) { on_event(std::move(event)); }) {}
+
+  // Reads one file completely.
+  InputResult read_input(const Input& input) {
+    InputResult result;
+    m_result = &result;
+    const ReaderCounters before = m_reader.counters();
+    if (auto raw = read_file(input.path)) {
+      result.bytes_read = raw->size();
+      Decoded decoded = decode_all(*raw, m_pipeline.options.max_decoded_bytes);
+      raw.reset();
+      result.bytes_decoded = decoded.data.size();
+      m_reader.begin_source(input.path);
+      if (!decoded.error.empty()) {
+        diag::error("{}: {}; reading the {} bytes before it", input.path, decoded.error,
+                    decoded.data.size());
+        result.failed = true;
+      }
+      if (decoded.data.empty() && decoded.error.empty()) {
+        diag::warning("{}: empty input", input.path);
+      }
+      m_reader.parse(decoded.data.data(), decoded.data.size(), true);
+    } else {
+      result.failed = true;
+    }
+    result.counters = difference(m_reader.counters(), before);
+    if (result.counters.errors > 0) {
+      result.failed = true;
+    }
+    m_result = nullptr;
+    return result;
+  }
+
+  // Streams stdin with bounded memory, emitting alerts through `emit` as they are found.
+  InputResult read_stdin(const std::function<void(std::vector<Alert>&)>& emit) {
+    InputResult result;
+    m_result = &result;
+    const ReaderCounters before = m_reader.counters();
+    m_reader.begin_source("<stdin>");
+    StreamDecoder decoder;
+    std::string pending;
+    std::size_t threshold = 8u << 20; // parse once this much is buffered (grows for huge docs)
+    std::string chunk(1u << 20, '\0');
+    bool eof = false;
+    while (!eof) {
+      const ssize_t n = ::read(STDIN_FILENO, chunk.data(), chunk.size());
+      if (n < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        diag::error("<stdin>: {}", std::strerror(errno));
+        result.failed = true;
+        eof = true;
+      } else if (n == 0) {
+        eof = true;
+      } else {
+        result.bytes_read += static_cast<std::uint64_t>(n);
+        if (!decoder.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)), pending)) {
+          diag::error("<stdin>: {}; reading what came before it", decoder.error());
+          result.failed = true;
+          eof = true;
+        }
+      }
+      if (eof && !decoder.finish(pending)) {
+        diag::error("<stdin>: {}", decoder.error());
+        result.failed = true;
+      }
+      if (pending.size() < threshold && !eof) {
+        continue;
+      }
+      ensure_padding(pending);
+      const std::size_t consumed = m_reader.parse(pending.data(), pending.size(), eof);
+      result.bytes_decoded += consumed;
+      pending.erase(0, consumed);
+      if (consumed == 0 && pending.size() >= threshold) {
+        threshold *= 2; // one document larger than the buffer: let it grow
+      }
+      if (pending.size() > m_pipeline.options.max_decoded_bytes) {
+        diag::error("<stdin>: a single document exceeds {} bytes; stopping",
+                    m_pipeline.options.max_decoded_bytes);
+        result.failed = true;
+        break;
+      }
+      emit(result.alerts);
+      result.alerts.clear();
+    }
+    result.counters = difference(m_reader.counters(), before);
+    if (result.counters.errors > 0) {
+      result.failed = true;
+    }
+    m_result = nullptr;
+    return result;
+  }
+
+private:
+  static ReaderCounters difference(const ReaderCounters& after, const ReaderCounters& before) {
+    ReaderCounters d = after;
+    d.documents -= before.documents;
+    d.records -= before.records;
+    d.examined -= before.examined;
+    d.skipped_digest -= before.skipped_digest;
+    d.skipped_insight -= before.skipped_insight;
+    d.skipped_other -= before.skipped_other;
+    d.errors -= before.errors;
+    return d;
+  }
+
+  void on_event(Event&& event) {
+    const GeoInfo geo = m_pipeline.enricher.lookup(event.source_ip);
+    m_pipeline.matcher.match(event, geo, m_result->alerts);
+  }
+
+  const Pipeline& m_pipeline;
+  RecordReader m_reader;
+  InputResult* m_result = nullptr;
+};
+
+struct Totals {
+  std::uint64_t inputs = 0;
+  std::uint64_t failed_inputs = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_decoded = 0;
+  std::uint64_t alerts = 0;
+  ReaderCounters counters;
+};
+
+// Reads file inputs on `jobs` threads and hands results to `consume` in input order. At most
+// 2 × jobs results wait for their turn, so memory stays bounded whatever the input count.
+class OrderedPool {
+public:
+  OrderedPool(const Pipeline& pipeline, const std::vector<Input>& inputs, unsigned jobs)
+      : m_pipeline(pipeline), m_inputs(inputs), m_slots(inputs.size()),
+        m_window(std::max(2u, jobs * 2)) {
+    for (unsigned i = 0; i < jobs; ++i) {
+      m_threads.emplace_back([this] { work(); });
+    }
+  }
+
+  ~OrderedPool() {
+    {
+      std::lock_guard lock(m_mutex);
+      m_stop = true;
+    }
+    m_cv.notify_all();
+    for (auto& t : m_threads) {
+      t.join();
+    }
+  }
+
+  // Waits for input `index` (a file input) and returns its result.
+  InputResult take(std::size_t index) {
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [&] { return m_slots[index].has_value(); });
+    InputResult result = std::move(*m_slots[index]);
+    m_slots[index].reset();
+    m_taken = index + 1;
+    m_cv.notify_all();
+    return result;
+  }
+
+private:
+  void work() {
+    Worker worker(m_pipeline);
+    for (;;) {
+      std::size_t index;
+      {
+        std::unique_lock lock(m_mutex);
+        m_cv.wait(lock, [&] { return m_stop || m_next >= m_inputs.size() || m_next < m_taken + m_window; });
+        if (m_stop || m_next >= m_inputs.size()) {
+          return;
+        }
+        index = m_next++;
+      }
+      InputResult result;
+      if (!m_inputs[index].is_stdin) {
+        result = worker.read_input(m_inputs[index]);
+      }
+      {
+        std::lock_guard lock(m_mutex);
+        m_slots[index] = std::move(result);
+      }
+      m_cv.notify_all();
+    }
+  }
+
+  const Pipeline& m_pipeline;
+  const std::vector<Input>& m_inputs;
+  std::vector<std::optional<InputResult>> m_slots;
+  std::size_t m_window;
+  std::size_t m_next = 0;
+  std::size_t m_taken = 0;
+  bool m_stop = false;
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::vector<std::thread> m_threads;
+};
+
+std::unique_ptr<Enricher> make_enricher(const Options& options) {
+  if (options.no_geoip) {
+    return make_classifying_enricher();
+  }
+  GeoipConfig config;
+  config.paths = options.geoip_paths;
+  return make_geoip_enricher(config);
+}
+
+std::vector<std::unique_ptr<Sink>> make_sinks(const Options& options) {
+  std::vector<std::unique_ptr<Sink>> sinks;
+  if (!options.quiet) {
+    if (options.format == Format::jsonl) {
+      sinks.push_back(make_jsonl_sink(stdout));
+    } else {
+      sinks.push_back(make_text_sink(stdout, options.color));
+    }
+  }
+  if (!options.slack_webhook.empty() || options.slack_dry_run) {
+    SlackConfig config;
+    config.webhook_url = options.slack_webhook;
+    config.dry_run = options.slack_dry_run;
+    config.digest_threshold = options.slack_digest_threshold;
+    config.template_path = options.slack_template;
+    sinks.push_back(make_slack_sink(config, stdout));
+  }
+  return sinks;
+}
+
+void print_stats(const Totals& t, const InputCounters& inputs, double seconds) {
+  const double mb = static_cast<double>(t.bytes_decoded) / 1e6;
+  const auto& c = t.counters;
+  std::fprintf(stderr,
+               "trailwatch: stats: inputs %llu (failed %llu, missing %llu), bytes read %llu, "
+               "decoded %llu\n"
+               "trailwatch: stats: documents %llu, records %llu, examined %llu, skipped digest "
+               "%llu insight %llu other %llu (digest files %llu, insight files %llu, other files "
+               "%llu), errors %llu\n"
+               "trailwatch: stats: alerts %llu, time %.3f s, throughput %.1f MB/s\n",
+               static_cast<unsigned long long>(t.inputs),
+               static_cast<unsigned long long>(t.failed_inputs),
+               static_cast<unsigned long long>(inputs.missing),
+               static_cast<unsigned long long>(t.bytes_read),
+               static_cast<unsigned long long>(t.bytes_decoded),
+               static_cast<unsigned long long>(c.documents),
+               static_cast<unsigned long long>(c.records),
+               static_cast<unsigned long long>(c.examined),
+               static_cast<unsigned long long>(c.skipped_digest),
+               static_cast<unsigned long long>(c.skipped_insight),
+               static_cast<unsigned long long>(c.skipped_other),
+               static_cast<unsigned long long>(inputs.skipped_digest_files),
+               static_cast<unsigned long long>(inputs.skipped_insight_files),
+               static_cast<unsigned long long>(inputs.skipped_other_files),
+               static_cast<unsigned long long>(c.errors), static_cast<unsigned long long>(t.alerts),
+               seconds, seconds > 0 ? mb / seconds : 0.0);
+}
+
+} // namespace
+
+int run_scan(const Options& options) {
+  const auto started = Clock::now();
+
+  // 1. Rules, enrichment and sinks: any failure here stops the run before reading anything.
+  const Matcher matcher(load_rules(options.rule_paths.empty() ? default_rule_paths()
+                                                              : options.rule_paths));
+  auto enricher = make_enricher(options);
+  auto sinks = make_sinks(options);
+
+  // 2. Inputs.
+  InputCounters input_counters;
+  const std::vector<Input> inputs = expand_inputs(options.paths, input_counters);
+
+  // 3 + 4. Read, match, emit in order.
+  const Pipeline pipeline{options, matcher, *enricher};
+  Totals totals;
+  auto emit = [&](std::vector<Alert>& alerts) {
+    for (const auto& alert : alerts) {
+      for (auto& sink : sinks) {
+        sink->add(alert);
+      }
+    }
+    totals.alerts += alerts.size();
+  };
+  auto account = [&](const InputResult& result) {
+    ++totals.inputs;
+    totals.failed_inputs += result.failed ? 1 : 0;
+    totals.bytes_read += result.bytes_read;
+    totals.bytes_decoded += result.bytes_decoded;
+    totals.counters.add(result.counters);
+  };
+  {
+    const unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, inputs.size()));
+    std::optional<OrderedPool> pool;
+    if (jobs > 1) {
+      pool.emplace(pipeline, inputs, jobs);
+    }
+    Worker main_worker(pipeline);
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      InputResult result;
+      if (inputs[i].is_stdin) {
+        if (pool) {
+          pool->take(i); // keep the pool's window moving past the stdin slot
+        }
+        result = main_worker.read_stdin(emit);
+      } else {
+        result = pool ? pool->take(i) : main_worker.read_input(inputs[i]);
+      }
+      emit(result.alerts);
+      account(result);
+    }
+  }
+
+  // 5. Deliver, report, decide the exit status.
+  bool delivered = true;
+  for (auto& sink : sinks) {
+    delivered = sink->finish() && delivered;
+  }
+  if (options.stats) {
+    print_stats(totals, input_counters,
+                std::chrono::duration<double>(Clock::now() - started).count());
+  }
+  if (diag::errored() || !delivered || input_counters.missing > 0) {
+    return k_exit_error;
+  }
+  return totals.alerts > 0 ? k_exit_alerts : k_exit_no_alerts;
+}
+
+} // namespace trailwatch

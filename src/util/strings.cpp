@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#include "util/strings.hpp"
+
+#include <vector>
+
+namespace trailwatch::util {
+namespace {
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+} // namespace
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string to_lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) {
+    c = lower(c);
+  }
+  return out;
+}
+
+std::string_view trim(std::string_view text) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!text.empty() && is_space(text.front())) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && is_space(text.back())) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+bool has_wildcards(std::string_view pattern) {
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;
+    } else if (pattern[i] == '*' || pattern[i] == '?') {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool wildcard_match(std::string_view pattern, std::string_view text) {
+  // Iterative matcher with one backtrack point for the last `*` (linear in practice, no
+  // recursion, so hostile patterns or values cannot blow the stack).
+  std::size_t p = 0, t = 0;
+  std::size_t star_p = std::string_view::npos, star_t = 0;
+  while (t < text.size()) {
+    if (p < pattern.size()) {
+      char pc = pattern[p];
+      bool literal = false;
+      std::size_t width = 1;
+      if (pc == '\\' && p + 1 < pattern.size()) {
+        pc = pattern[p + 1];
+        literal = true;
+        width = 2;
+      }
+      if (!literal && pc == '*') {
+        star_p = p++;
+        star_t = t;
+        continue;
+      }
+      if ((!literal && pc == '?') || lower(pc) == lower(text[t])) {
+        p += width;
+        ++t;
+        continue;
+      }
+    }
+    if (star_p == std::string_view::npos) {
+      return false;
+    }
+    p = star_p + 1;
+    t = ++star_t;
+  }
+  while (p < pattern.size() && pattern[p] == '*') {
+    ++p;
+  }
+  return p == pattern.size();
+}
+
+} // namespace trailwatch::util

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// String helpers with no trailwatch types: ASCII case folding, trimming, Sigma wildcards.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace trailwatch::util {
+
+// ASCII case-insensitive equality.
+bool iequals(std::string_view a, std::string_view b);
+// ASCII lower-case copy.
+std::string to_lower(std::string_view text);
+// Removes leading and trailing ASCII white space.
+std::string_view trim(std::string_view text);
+// Sigma wildcard match, ASCII case-insensitive: `*` any run, `?` one character, `\*` `\?` `\\`
+// literal.
+bool wildcard_match(std::string_view pattern, std::string_view text);
+// True when `pattern` holds an unescaped `*` or `?`.
+bool has_wildcards(std::string_view pattern);
+
+} // namespace trailwatch::util

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// `trailwatch --version`: version, git revision, library versions, the SIMD kernel simdjson
+// runs, and the GeoIP databases in use.
+#include "trailwatch/version.hpp"
+
+#include "trailwatch/build_info.hpp"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <libdeflate.h>
+#include <simdjson.h>
+#include <sqlite3.h>
+#include <zlib.h>
+// maxminddb.h (1.7.1) defines _POSIX_C_SOURCE: include it after the system headers.
+#include <maxminddb.h>
+
+namespace trailwatch {
+namespace {
+#define TRAILWATCH_STRINGIFY2(x) #x
+#define TRAILWATCH_STRINGIFY(x) TRAILWATCH_STRINGIFY2(x)
+} // namespace
+
+std::string version_text(const std::vector<DatabaseInfo>& databases) {
+  std::string out = fmt::format("trailwatch {} ({})\n", TRAILWATCH_VERSION, TRAILWATCH_GIT_REV);
+  out += fmt::format("simdjson {} (active implementation: {}, {})\n", TRAILWATCH_STRINGIFY(SIMDJSON_VERSION),
+                     simdjson::get_active_implementation()->name(),
+                     simdjson::get_active_implementation()->description());
+  out += fmt::format("libdeflate {}, zlib {}, libmaxminddb {}, sqlite {}, fmt {}.{}.{}\n",
+                     LIBDEFLATE_VERSION_STRING, zlibVersion(), MMDB_lib_version(),
+                     sqlite3_libversion(), FMT_VERSION / 10000, FMT_VERSION / 100 % 100,
+                     FMT_VERSION % 100);
+  out += fmt::format("{}\n", curl_version());
+  if (databases.empty()) {
+    out += "geoip: no database (see --geoip, TRAILWATCH_GEOIP)\n";
+  }
+  for (const auto& db : databases) {
+    out += fmt::format("geoip: {} ({}, {}, built {})\n", db.path, db.type, db.layout,
+                       db.build_date);
+  }
+  return out;
+}
+
+} // namespace trailwatch
