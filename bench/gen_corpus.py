@@ -22,7 +22,7 @@ and ordinary ones, plain launches, launch-template launches whose type is only i
 template+override launches, and failures (UnauthorizedOperation, VcpuLimitExceeded, DryRunOperation)
 with responseElements null. Every launch is listed in the manifest, so tests can check alert counts.
 
-Python 3.8+, standard library only.
+Python 3 (tested with 3.11), standard library only.
 """
 
 import argparse
@@ -215,10 +215,6 @@ def parse_rpf(text):
 def seed_for(seed, *parts):
     h = hashlib.sha256(("%s|" % seed + "|".join(str(p) for p in parts)).encode()).digest()
     return int.from_bytes(h[:8], "big")
-
-
-def tier_of_type(t):
-    return TIER_OF.get(t, "none")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1100,7 +1096,7 @@ def ev_run_instances(ctx, t):
     resp_types = [itype] * launched if resp else []
     info = {"eventID": rec["eventID"], "eventTime": rec["eventTime"], "account": acct.id, "region": ctx.region,
             "instanceType": itype, "request_type": req_type, "response_types": sorted(set(resp_types)),
-            "tier": tier, "watched": tier != "none", "shape": shape, "outcome": SHAPE_OUTCOME[shape],
+            "tier": TIER_OF[itype], "watched": TIER_OF[itype] != "none", "shape": shape, "outcome": SHAPE_OUTCOME[shape],
             "errorCode": error[0] if error else None, "minCount": mn, "maxCount": mx, "launched": launched,
             "launchTemplate": template[0] if template else None,
             "principal": ident.get("arn")}

@@ -97,8 +97,9 @@ if [ ! -x "$tw" ]; then
   or pass:         --trailwatch PATH"
 fi
 command -v python3 >/dev/null || die "python3 is required (the corpus generator)"
-[ -x /usr/bin/time ] && /usr/bin/time -v true >/dev/null 2>&1 \
-  || die "GNU time is required at /usr/bin/time (Debian: apt-get install time)"
+if ! { [ -x /usr/bin/time ] && /usr/bin/time -v true >/dev/null 2>&1; }; then
+  die "GNU time is required at /usr/bin/time (Debian: apt-get install time)"
+fi
 if command -v libdeflate-gunzip >/dev/null; then
   decomp_tool=libdeflate-gunzip
   decomp_label="libdeflate-gunzip -c (1 process)"
@@ -115,6 +116,7 @@ fi
 
 # --- work dir and corpus ------------------------------------------------------------------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/trailwatch-bench.XXXXXX")
+# shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
   local rc=$?
   if [ "$keep" = 1 ]; then
@@ -122,7 +124,7 @@ cleanup() {
   else
     rm -rf "$work"
   fi
-  exit $rc
+  exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -156,12 +158,7 @@ manifest="$corpus/gz/manifest.json"
 
 mfield() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m[sys.argv[2]])' "$manifest" "$1"; }
 unc_bytes=$(mfield bytes_uncompressed)
-comp_bytes=$(mfield bytes_compressed)
 n_files=$(mfield files)
-n_records=$(mfield records)
-n_launch=$(mfield launch_records)
-n_watched=$(mfield watched_launch_records)
-largest=$(mfield largest_file_bytes)
 
 mapfile -t files < <(cd "$corpus/gz" && find AWSLogs -type f -name '*.json.gz' | LC_ALL=C sort)
 [ "${#files[@]}" -gt 0 ] || die "no .json.gz files in $corpus/gz"
@@ -231,9 +228,9 @@ printf '%s\n' "${files[@]}" > "$gz_list"
 # (a) decompression only: ONE process over all files.
 note "case a: decompression only ($decomp_tool)"
 if [ "$decomp_tool" = libdeflate-gunzip ]; then
-  timed decomp "decompress only: $decomp_label" "$unc_bytes" 1 0 "$corpus/gz" -- libdeflate-gunzip -c "${files[@]}"
+  timed decomp "(a) decompress only: $decomp_label" "$unc_bytes" 1 0 "$corpus/gz" -- libdeflate-gunzip -c "${files[@]}"
 else
-  timed decomp "decompress only: $decomp_label" "$unc_bytes" 1 0 "$corpus/gz" -- gzip -dc "${files[@]}"
+  timed decomp "(a) decompress only: $decomp_label" "$unc_bytes" 1 0 "$corpus/gz" -- gzip -dc "${files[@]}"
 fi
 
 # (b) jq: an equivalent filter, on a byte-budgeted subset of files, scaled by bytes.
@@ -282,7 +279,8 @@ EOF
   fi
   note "case b: jq ($(python3 -c "print('%.1f' % ($jq_bytes/1e6))") MB)"
   printf '%s' "$jq_filter" > "$work/filter.jq"
-  timed jq "jq filter (gzip -dc | jq -c)" "$jq_bytes" "$jq_scale" 0 "$corpus/gz" -- \
+  # shellcheck disable=SC2016  # expanded by the inner bash
+  timed jq "(b) jq filter (gzip -dc piped to jq -c)" "$jq_bytes" "$jq_scale" 0 "$corpus/gz" -- \
     bash -c 'xargs -d "\n" gzip -dc < "$1" | jq -c -f "$2" > "$3"' _ "$work/jq.files" "$work/filter.jq" "$work/jq.out"
   jq_found=$(wc -l < "$work/jq.out")
   if [ "$jq_found" != "$jq_expect" ]; then
@@ -292,17 +290,17 @@ fi
 
 # (c) trailwatch, one worker.  (d) trailwatch, all cores.
 note "case c: trailwatch -j1"
-timed tw1 "trailwatch -j1 -q --stats" "$unc_bytes" 1 "$tw_ok" "$corpus/gz" -- "$tw" -j1 -q --stats AWSLogs
+timed tw1 "(c) trailwatch -j1 -q --stats" "$unc_bytes" 1 "$tw_ok" "$corpus/gz" -- "$tw" -j1 -q --stats AWSLogs
 cp "$work/tw1.err" "$work/tw1.stats" 2>/dev/null || true
 note "case d: trailwatch -j$jobs"
-timed twN "trailwatch -j$jobs -q --stats" "$unc_bytes" 1 "$tw_ok" "$corpus/gz" -- "$tw" -j"$jobs" -q --stats AWSLogs
+timed twN "(d) trailwatch -j$jobs -q --stats" "$unc_bytes" 1 "$tw_ok" "$corpus/gz" -- "$tw" -j"$jobs" -q --stats AWSLogs
 
 # (e) plain JSON: cat baseline, then trailwatch -j1.
 if [ "$do_plain" = 1 ]; then
   note "case e: plain JSON"
-  timed cat "cat plain JSON (baseline)" "$unc_bytes" 1 0 "$corpus/plain" -- \
+  timed cat "(e0) cat plain JSON (baseline)" "$unc_bytes" 1 0 "$corpus/plain" -- \
     bash -c 'find AWSLogs -type f -name "*.json" -print0 | LC_ALL=C sort -z | xargs -0 cat'
-  timed plain1 "trailwatch -j1 -q --stats, plain JSON" "$unc_bytes" 1 "$tw_ok" "$corpus/plain" -- \
+  timed plain1 "(e) trailwatch -j1 -q --stats, plain JSON" "$unc_bytes" 1 "$tw_ok" "$corpus/plain" -- \
     "$tw" -j1 -q --stats AWSLogs
 fi
 
@@ -321,7 +319,8 @@ if [ "$ndjson_mb" != 0 ]; then
     nd_bytes=$(stat -c %s "$nd")
     cat "$nd" > /dev/null
     note "case f: trailwatch -q --stats - < pipe"
-    timed stdin "trailwatch -q --stats - (NDJSON ${ndjson_mb} MB piped on stdin)" "$nd_bytes" 1 "$tw_ok" "$work" -- \
+    # shellcheck disable=SC2016  # expanded by the inner bash
+    timed stdin "(f) trailwatch -q --stats - (NDJSON ${ndjson_mb} MB piped on stdin)" "$nd_bytes" 1 "$tw_ok" "$work" -- \
       bash -c 'cat "$1" | "$2" -q --stats -' _ "$nd" "$tw"
     rm -f "$nd"
   fi
@@ -330,9 +329,19 @@ fi
 # --- report -------------------------------------------------------------------------------------
 tw_version=$("$tw" --version 2>/dev/null | head -n 1 || true)
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
-python3 - "$results" "$manifest" "$rate" "$jobs" "$check" > "$work/report.md" <<EOF
+report_rc=0
+B_CPU="$cpu" B_NPROC="$(nproc)" B_TW_VERSION="$tw_version" B_TW="$tw" B_REPEAT="$repeat" B_JQ_NOTE="$jq_note" \
+B_DECOMP_TOOL="$decomp_tool" python3 - "$results" "$manifest" "$rate" "$jobs" "$check" > "$work/report.md" <<'EOF' || report_rc=$?
 import json, sys
-results_path, manifest_path, rate, jobs, check = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
+import os
+env = os.environ
+results_path, manifest_path, jobs, check = sys.argv[1], sys.argv[2], int(sys.argv[4]), sys.argv[5] == "1"
+rate_text = sys.argv[3]
+if "/" in rate_text:
+    num, den = rate_text.split("/", 1)
+    rate = float(num) / float(den)
+else:
+    rate = float(rate_text)
 m = json.load(open(manifest_path))
 rows = {}
 order = []
@@ -354,15 +363,15 @@ print("- corpus: %d files, %d records, %.1f MB uncompressed, %s compressed (rati
     ("%.1f MB" % (m["bytes_compressed"] / 1e6)) if m["bytes_compressed"] else "n/a",
     ("%.1f" % (m["bytes_uncompressed"] / m["bytes_compressed"])) if m["bytes_compressed"] else "n/a",
     m["largest_file_bytes"] / 1e6))
-print("- launches: %d RunInstances records (1/%.0f), %d with a watched type (%s)" % (
-    m["launch_records"], (m["records"] / m["launch_records"]) if m["launch_records"] else float("inf"),
+print("- launches: %d RunInstances records (%s), %d with a watched type (%s)" % (
+    m["launch_records"], ("1 in %.0f" % (m["records"] / m["launch_records"])) if m["launch_records"] else "none",
     m["watched_launch_records"],
     ", ".join("%s %d" % kv for kv in m["watched_launch_records_by_outcome"].items()) or "none"))
 print("- params: %s" % json.dumps(m["params"], sort_keys=True))
-print("- machine: ${cpu:-unknown CPU}, nproc $(nproc); trailwatch: ${tw_version:-"(no --version output)"} ($tw)")
-print("- MB = 10^6 bytes of uncompressed JSON; wall = fastest of ${repeat} run(s); RSS = peak (GNU time, largest process of the case)")
+print("- machine: %s, nproc %s; trailwatch: %s (%s)" % (env["B_CPU"] or "unknown CPU", env["B_NPROC"], env["B_TW_VERSION"] or "(no --version output)", env["B_TW"]))
+print("- MB = 10^6 bytes of uncompressed JSON; wall = fastest of " + env["B_REPEAT"] + " run(s); RSS = peak resident set in MiB (GNU time; for a pipeline, its largest process)")
 print()
-print("| case | wall s | MB/s | peak RSS MB | x decompress-only |")
+print("| case | wall s | MB/s | peak RSS MiB | x decompress-only |")
 print("|---|---:|---:|---:|---:|")
 for name in order:
     r = rows[name]
@@ -373,8 +382,8 @@ for name in order:
     ratio = ("%.2f" % (r["wall"] / dec)) if (dec and name not in ("stdin",)) else "n/a"
     print("| %s | %.3f | %.0f | %.1f | %s |" % (r["label"], r["wall"], mbs, r["rss"], ratio))
 print()
-notes = [n for n in ["""$jq_note"""] if n]
-if "$decomp_tool" != "libdeflate-gunzip":
+notes = [n for n in [env["B_JQ_NOTE"]] if n]
+if env["B_DECOMP_TOOL"] != "libdeflate-gunzip":
     notes.append("Decompression-only used gzip -dc because libdeflate-gunzip is absent: ratios to it are optimistic.")
 for n in notes:
     print("Note: " + n)
@@ -403,14 +412,14 @@ if ok("plain1"):
     add("plain JSON, -j1", "%.2f GB/s" % v, ">= 1 GB/s per core", v >= 1.0)
 if ok("tw1"):
     lim = 64 + 4 * largest_mb
-    add("peak RSS -j1", "%.1f MB" % rows["tw1"]["rss"], "<= 64 MB + 4 x %.1f MB = %.0f MB" % (largest_mb, lim),
+    add("peak RSS -j1", "%.1f MiB" % rows["tw1"]["rss"], "<= 64 + 4 x %.1f (largest file) = %.0f MiB" % (largest_mb, lim),
         rows["tw1"]["rss"] <= lim)
 if ok("twN"):
     lim = 64 + 4 * largest_mb * jobs
-    add("peak RSS -j%d" % jobs, "%.1f MB" % rows["twN"]["rss"],
-        "<= 64 MB + %d x 4 x %.1f MB = %.0f MB" % (jobs, largest_mb, lim), rows["twN"]["rss"] <= lim)
+    add("peak RSS -j%d" % jobs, "%.1f MiB" % rows["twN"]["rss"],
+        "<= 64 + %d x 4 x %.1f (largest file) = %.0f MiB" % (jobs, largest_mb, lim), rows["twN"]["rss"] <= lim)
 if ok("stdin"):
-    add("peak RSS, NDJSON on stdin", "%.1f MB" % rows["stdin"]["rss"], "< 128 MB", rows["stdin"]["rss"] < 128)
+    add("peak RSS, NDJSON on stdin", "%.1f MiB" % rows["stdin"]["rss"], "< 128 MiB", rows["stdin"]["rss"] < 128)
 print("| target | measured | goal | met |")
 print("|---|---:|---|---|")
 missed = 0
@@ -422,7 +431,6 @@ if m["bytes_uncompressed"] < 250e6:
     print("Note: the targets are set for a 300 MB corpus; at %.0f MB fixed costs dominate." % (m["bytes_uncompressed"] / 1e6))
 sys.exit(3 if (check and missed) else 0)
 EOF
-report_rc=$?
 cat "$work/report.md"
 if [ -s "$work/tw1.stats" ]; then
   echo

@@ -73,7 +73,7 @@ Options build_options(const RawFlags& raw) {
   options.jobs = raw.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : raw.jobs;
   options.geoip_paths = raw.geoip;
   options.no_geoip = raw.no_geoip;
-  if (!raw.no_geoip && !raw.geoip.empty() && raw.no_geoip) {
+  if (raw.no_geoip && !raw.geoip.empty()) {
     throw Fatal("--geoip and --no-geoip contradict each other");
   }
   options.slack_dry_run = raw.slack_dry_run;

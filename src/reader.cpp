@@ -136,6 +136,15 @@ struct RecordReader::Impl {
 
   void record_error(std::string_view reason) { report(fmt::format("record {}", record_index), reason); }
 
+  // The JSON of the current document is broken: report once, and stop reading the document.
+  bool broken = false;
+  void mark_broken(simdjson::error_code error) {
+    if (!broken) {
+      broken = true;
+      record_error(simdjson::error_message(error));
+    }
+  }
+
   void parse_final_tail(const char* data, std::size_t size, std::size_t offset);
   std::size_t parse_documents(const char* data, std::size_t size, bool final,
                               std::size_t base_offset);
@@ -243,7 +252,7 @@ void RecordReader::Impl::parse_final_tail(const char* data, std::size_t size, st
 void RecordReader::Impl::handle_document(od::document_reference doc, std::size_t offset,
                                          bool& failed) {
   ++counters.documents;
-  const std::uint64_t errors_before = counters.errors;
+  broken = false;
   od::json_type type;
   if (auto error = doc.type().get(type)) {
     report(fmt::format("document {} (byte {})", document_index, offset),
@@ -272,7 +281,7 @@ void RecordReader::Impl::handle_document(od::document_reference doc, std::size_t
       if (kind != Kind::container) {
         ++record_index;
       }
-      if (kind == Kind::other && !warned_not_cloudtrail) {
+      if (kind == Kind::other && !broken && !warned_not_cloudtrail) {
         warned_not_cloudtrail = true;
         diag::warning("{}: document {} is not CloudTrail JSON (no Records, eventName or Events); "
                       "skipped",
@@ -285,7 +294,9 @@ void RecordReader::Impl::handle_document(od::document_reference doc, std::size_t
            "not a JSON object or array");
     ++record_index;
   }
-  (void)errors_before;
+  if (broken) {
+    failed = true; // abandon this document; parsing resumes at the next line
+  }
   ++document_index;
 }
 
@@ -293,11 +304,13 @@ void RecordReader::Impl::handle_array(od::array array, int depth) {
   for (auto element : array) {
     od::value value;
     if (auto error = element.get(value)) {
-      record_error(simdjson::error_message(error));
-      ++record_index;
-      return; // the array itself is broken; the rest of it cannot be read
+      mark_broken(error); // the array itself is broken; the rest of it cannot be read
+      return;
     }
     const Kind kind = handle_value(value, depth + 1);
+    if (broken) {
+      return;
+    }
     if (kind != Kind::container) {
       ++record_index;
     }
@@ -307,13 +320,13 @@ void RecordReader::Impl::handle_array(od::array array, int depth) {
 Kind RecordReader::Impl::handle_value(od::value value, int depth) {
   od::json_type type;
   if (auto error = value.type().get(type)) {
-    record_error(simdjson::error_message(error));
+    mark_broken(error);
     return Kind::other;
   }
   if (type == od::json_type::object) {
     od::object object;
     if (auto error = value.get_object().get(object)) {
-      record_error(simdjson::error_message(error));
+      mark_broken(error);
       return Kind::other;
     }
     return handle_object(object, depth);
@@ -321,7 +334,7 @@ Kind RecordReader::Impl::handle_value(od::value value, int depth) {
   if (type == od::json_type::array && depth < k_max_container_depth) {
     od::array array;
     if (auto error = value.get_array().get(array)) {
-      record_error(simdjson::error_message(error));
+      mark_broken(error);
       return Kind::other;
     }
     handle_array(array, depth);
@@ -334,26 +347,32 @@ Kind RecordReader::Impl::handle_value(od::value value, int depth) {
 
 namespace {
 
-// Reads a string field; wrong types are reported by the caller through `bad_field`.
-bool read_string(od::value& value, std::string_view& out) {
+// Reads a string field (null reads as empty). Returns the simdjson error, if any.
+simdjson::error_code read_string(od::value& value, std::string_view& out) {
   if (value.is_null()) {
     out = {};
-    return true;
+    return simdjson::SUCCESS;
   }
-  return !value.get_string().get(out);
+  return value.get_string().get(out);
 }
 
-// Reads an object field as raw JSON text (empty for null).
-bool read_raw_object(od::value& value, std::string_view& out) {
+// Reads an object field as raw JSON text (null reads as empty).
+simdjson::error_code read_raw_object(od::value& value, std::string_view& out) {
   if (value.is_null()) {
     out = {};
-    return true;
+    return simdjson::SUCCESS;
   }
   od::object object;
-  if (value.get_object().get(object)) {
-    return false;
+  if (auto error = value.get_object().get(object)) {
+    return error;
   }
-  return !object.raw_json().get(out);
+  return object.raw_json().get(out);
+}
+
+// A wrong type leaves the document readable; anything else means the JSON itself is broken
+// and the document must be abandoned.
+bool is_type_error(simdjson::error_code error) {
+  return error == simdjson::INCORRECT_TYPE || error == simdjson::NUMBER_ERROR;
 }
 
 } // namespace
@@ -366,66 +385,66 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
   bool lake = false;
   bool container = false;
   std::optional<Kind> nested; // an EventBridge detail or lookup CloudTrailEvent
-  std::string_view bad_field;
+  std::string_view bad_field; // first field of an unexpected type
+  bool fatal_field = false;   // eventName or eventSource unreadable: the record cannot be matched
 
   for (auto field : object) {
     od::raw_json_string key;
-    if (auto error = field.key().get(key)) {
-      record_error(simdjson::error_message(error));
+    if (auto key_error = field.key().get(key)) {
+      mark_broken(key_error);
       return Kind::other;
     }
     od::value value = field.value();
-    bool ok = true;
+    simdjson::error_code error = simdjson::SUCCESS;
     // The few keys that matter, compared without unescaping (CloudTrail keys have no escapes).
     if (key == "eventName") {
-      ok = read_string(value, fields.event_name);
+      error = read_string(value, fields.event_name);
       is_record = true;
     } else if (key == "eventSource") {
-      ok = read_string(value, fields.event_source);
+      error = read_string(value, fields.event_source);
       is_record = true;
     } else if (key == "eventTime") {
-      ok = read_string(value, fields.event_time);
+      error = read_string(value, fields.event_time);
     } else if (key == "eventID") {
-      ok = read_string(value, fields.event_id);
+      error = read_string(value, fields.event_id);
     } else if (key == "awsRegion") {
-      ok = read_string(value, fields.aws_region);
+      error = read_string(value, fields.aws_region);
     } else if (key == "sourceIPAddress") {
-      ok = read_string(value, fields.source_ip);
+      error = read_string(value, fields.source_ip);
     } else if (key == "userAgent") {
-      ok = read_string(value, fields.user_agent);
+      error = read_string(value, fields.user_agent);
     } else if (key == "errorCode") {
-      ok = read_string(value, fields.error_code);
+      error = read_string(value, fields.error_code);
     } else if (key == "errorMessage") {
-      ok = read_string(value, fields.error_message);
+      error = read_string(value, fields.error_message);
     } else if (key == "recipientAccountId") {
-      ok = read_string(value, fields.recipient_account_id);
+      error = read_string(value, fields.recipient_account_id);
     } else if (key == "eventType") {
-      ok = read_string(value, fields.event_type);
+      error = read_string(value, fields.event_type);
       if (fields.event_type == "AwsCloudTrailInsight") {
         insight = true;
       }
     } else if (key == "eventVersion") {
       is_record = true;
     } else if (key == "userIdentity") {
-      ok = read_raw_object(value, fields.user_identity_json);
+      error = read_raw_object(value, fields.user_identity_json);
     } else if (key == "requestParameters") {
-      ok = read_raw_object(value, fields.request_json);
+      error = read_raw_object(value, fields.request_json);
     } else if (key == "responseElements") {
-      ok = read_raw_object(value, fields.response_json);
+      error = read_raw_object(value, fields.response_json);
     } else if (key == "insightDetails") {
       insight = true;
     } else if (key == "eventCategory") {
       std::string_view category;
-      if (read_string(value, category) && category == "Insight") {
+      if (!read_string(value, category) && category == "Insight") {
         insight = true;
       }
     } else if (key == "Records" || key == "Events") {
       od::array array;
-      if (depth < k_max_container_depth && !value.get_array().get(array)) {
+      error = depth < k_max_container_depth ? value.get_array().get(array) : simdjson::DEPTH_ERROR;
+      if (!error) {
         handle_array(array, depth);
         container = true;
-      } else {
-        ok = false;
       }
     } else if (key == "detail") {
       // EventBridge: the record is the `detail` object (detail-type text varies; not checked).
@@ -436,9 +455,8 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
     } else if (key == "CloudTrailEvent") {
       // lookup-events: the record is a JSON string inside the Event.
       std::string_view json;
-      if (value.get_string().get(json)) {
-        ok = false;
-      } else {
+      error = value.get_string().get(json);
+      if (!error) {
         nested = handle_lookup_string(json, depth + 1);
       }
     } else if (key == "digestStartTime" || key == "logFiles" || key == "digestEndTime") {
@@ -446,7 +464,17 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
     } else if (key == "QueryResultRows") {
       lake = true;
     }
-    if (!ok && bad_field.empty()) {
+    if (broken) {
+      return Kind::other; // a nested container broke the document
+    }
+    if (error && !is_type_error(error)) {
+      mark_broken(error);
+      return Kind::other;
+    }
+    if (error && (key == "eventName" || key == "eventSource")) {
+      fatal_field = true;
+    }
+    if (error && bad_field.empty()) {
       // The raw key ends at its closing quote, which stage 1 has already validated.
       const char* raw = key.raw();
       std::size_t n = 0;
@@ -482,9 +510,14 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
     return Kind::other;
   }
   ++counters.records;
-  if (!bad_field.empty()) {
+  if (fatal_field) {
     record_error(fmt::format("field {} has an unexpected type; record skipped", bad_field));
     return Kind::record;
+  }
+  if (!bad_field.empty()) {
+    // Other fields of the wrong type are read as absent; the record is still matched.
+    diag::warning("{}: record {}: field {} has an unexpected type; treated as absent", source,
+                  record_index, bad_field);
   }
   emit(fields);
   return Kind::record;
@@ -507,7 +540,11 @@ Kind RecordReader::Impl::handle_lookup_string(std::string_view json, int depth) 
     record_error(fmt::format("CloudTrailEvent: {}", simdjson::error_message(error)));
     return Kind::record;
   }
-  return handle_object(object, depth);
+  // A broken inner document spoils only itself, not the Events list around it.
+  const bool outer_broken = broken;
+  const Kind kind = handle_object(object, depth);
+  broken = outer_broken;
+  return kind;
 }
 
 void RecordReader::Impl::emit(const RecordFields& fields) {

@@ -64,13 +64,49 @@ Identity read_identity(dom::element element) {
   return identity;
 }
 
+bool digits(std::string_view s, std::size_t from, std::size_t count) {
+  if (from + count > s.size()) {
+    return false;
+  }
+  for (std::size_t i = from; i < from + count; ++i) {
+    if (s[i] < '0' || s[i] > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
 } // namespace
+
+std::string normalise_event_time(std::string_view t) {
+  // "YYYY-MM-DD?HH:MM:SS" with ? = 'T' or ' ', then optional fraction and "Z" / "+00:00".
+  if (t.size() < 19 || !digits(t, 0, 4) || t[4] != '-' || !digits(t, 5, 2) || t[7] != '-' ||
+      !digits(t, 8, 2) || (t[10] != 'T' && t[10] != ' ') || !digits(t, 11, 2) || t[13] != ':' ||
+      !digits(t, 14, 2) || t[16] != ':' || !digits(t, 17, 2)) {
+    return std::string(t);
+  }
+  std::size_t i = 19;
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
+      ++i;
+    }
+  }
+  const std::string_view zone = t.substr(i);
+  if (!zone.empty() && zone != "Z" && zone != "+00:00" && zone != "+0000") {
+    return std::string(t); // another offset: keep what the producer wrote
+  }
+  std::string out(t.substr(0, 19));
+  out[10] = 'T';
+  out += 'Z';
+  return out;
+}
 
 std::string_view trim(std::string_view text) { return util::trim(text); }
 
 Event materialise(const RecordFields& f, dom::parser& parser, Origin origin) {
   Event event;
-  event.event_time = f.event_time;
+  event.event_time = normalise_event_time(f.event_time);
   event.event_id = f.event_id;
   event.event_source = f.event_source;
   event.event_name = trim(f.event_name);

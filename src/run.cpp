@@ -92,6 +92,15 @@ std::optional<std::string> read_file(const std::string& path) {
   return data;
 }
 
+// True when the first byte after white space and a UTF-8 BOM opens a JSON object or array.
+bool starts_like_json(std::string_view data) {
+  if (data.starts_with("\xEF\xBB\xBF")) {
+    data.remove_prefix(3);
+  }
+  const auto first = data.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && (data[first] == '{' || data[first] == '[');
+}
+
 // One worker's reader: a RecordReader whose events are enriched and matched into `sink_to`.
 class Worker {
 public:
@@ -118,6 +127,17 @@ public:
       }
       if (decoded.data.empty() && decoded.error.empty()) {
         diag::warning("{}: empty input", input.path);
+      } else if (!starts_like_json(decoded.data)) {
+        // Not JSON at all (a README or binary file): one line, not one error per "document".
+        ++result.counters.skipped_other;
+        if (input.named) {
+          diag::error("{}: not JSON (does not start with '{{' or '['); skipped", input.path);
+          result.failed = true;
+        } else {
+          diag::warning("{}: not JSON; skipped", input.path);
+        }
+        m_result = nullptr;
+        return result;
       }
       m_reader.parse(decoded.data.data(), decoded.data.size(), true);
     } else {

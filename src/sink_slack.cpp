@@ -16,12 +16,11 @@
 #include "util/json_writer.hpp"
 #include "util/net.hpp"
 
-#include <curl/curl.h>
-
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <curl/curl.h>
 #include <fcntl.h>
 #include <span>
 #include <sys/stat.h>
@@ -183,9 +182,9 @@ private:
   bool deliver(const std::string& payload, std::span<const Alert> covered) {
     if (m_config.dry_run) {
       // Nothing is delivered in a dry run, so on_delivered is not called.
-      const bool written = std::fwrite(payload.data(), 1, payload.size(), m_dry_run_out) ==
-                               payload.size() &&
-                           std::fputc('\n', m_dry_run_out) != EOF;
+      const bool written =
+          std::fwrite(payload.data(), 1, payload.size(), m_dry_run_out) == payload.size() &&
+          std::fputc('\n', m_dry_run_out) != EOF;
       if (!written) {
         report(covered, std::string("cannot write dry-run output: ") + std::strerror(errno));
       }
@@ -272,7 +271,9 @@ void validate_webhook_url(std::string_view url) {
   }
   const UrlParts parts = parse_url(url);
   if (!parts.ok || parts.host.empty()) {
-    throw Fatal("slack: webhook URL " + redact_url(url) + " is not a valid URL");
+    const std::string shown = redact_url(url);
+    throw Fatal("slack: the webhook URL" + (shown == k_unprintable_url ? "" : " " + shown) +
+                " is not a valid URL");
   }
   if (parts.scheme == "https") {
     return;

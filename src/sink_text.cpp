@@ -12,6 +12,19 @@ namespace trailwatch {
 namespace {
 
 constexpr std::size_t k_max_instances_shown = 5;
+constexpr std::size_t k_max_agent_bytes = 80;
+
+// Cuts `text` to at most `max` bytes on a UTF-8 character boundary, marking the cut with "…".
+std::string truncate_bytes(std::string_view text, std::size_t max) {
+  if (text.size() <= max) {
+    return std::string(text);
+  }
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end; // do not split a multi-byte character
+  }
+  return std::string(text.substr(0, end)) + "…";
+}
 
 const char* level_color(Level level) {
   switch (level) {
@@ -92,6 +105,9 @@ private:
     }
     who += " from " + printable(e.source_ip.empty() ? "?" : e.source_ip);
     who += describe_source(alert.geo);
+    if (!e.user_agent.empty()) {
+      who += " agent " + printable(truncate_bytes(e.user_agent, k_max_agent_bytes));
+    }
     out += who + '\n';
 
     if (!l.instances.empty()) {

@@ -34,8 +34,8 @@
 namespace trailwatch {
 namespace {
 
-constexpr std::string_view k_ellipsis = "\xE2\x80\xA6";    // …
-constexpr std::string_view k_replacement = "\xEF\xBF\xBD"; // U+FFFD
+constexpr std::string_view k_ellipsis = "\xE2\x80\xA6";       // …
+constexpr std::string_view k_replacement = "\xEF\xBF\xBD";    // U+FFFD
 constexpr std::string_view k_backtick_lookalike = "\xCB\x8B"; // ˋ U+02CB
 constexpr std::string_view k_separator = " \xC2\xB7 ";        // " · "
 constexpr std::size_t k_max_template_bytes = 64 * 1024;
@@ -64,17 +64,39 @@ struct FieldSpec {
 
 // Order matters: field_values() fills values by these indices.
 constexpr std::array<FieldSpec, 33> k_fields = {{
-    {"rule", 128},          {"title", 150},          {"level", 16},
-    {"eventTime", 40},      {"eventID", 64},         {"eventName", 128},
-    {"eventSource", 128},   {"awsRegion", 32},       {"account", 32},
-    {"actor", 200},         {"identityType", 64},    {"accessKeyId", 32},
-    {"sourceIPAddress", 64}, {"country", 8},         {"countryName", 64},
-    {"city", 64},           {"asn", 16},             {"asnOrg", 128},
-    {"instanceTypes", 300}, {"requested", 48},       {"launched", 24},
-    {"instanceIds", 200},   {"errorCode", 128},      {"outcome", 16},
-    {"userAgent", 200},     {"source", 300},         {"sourceKind", 16},
-    {"geo", 300},           {"count", 24},           {"arn", 256},
-    {"invokedBy", 128},     {"launchTemplate", 128}, {"errorMessage", 300},
+    {"rule", 128},
+    {"title", 150},
+    {"level", 16},
+    {"eventTime", 40},
+    {"eventID", 64},
+    {"eventName", 128},
+    {"eventSource", 128},
+    {"awsRegion", 32},
+    {"account", 32},
+    {"actor", 200},
+    {"identityType", 64},
+    {"accessKeyId", 32},
+    {"sourceIPAddress", 64},
+    {"country", 8},
+    {"countryName", 64},
+    {"city", 64},
+    {"asn", 16},
+    {"asnOrg", 128},
+    {"instanceTypes", 300},
+    {"requested", 48},
+    {"launched", 24},
+    {"instanceIds", 200},
+    {"errorCode", 128},
+    {"outcome", 16},
+    {"userAgent", 200},
+    {"source", 300},
+    {"sourceKind", 16},
+    {"geo", 300},
+    {"count", 24},
+    {"arn", 256},
+    {"invokedBy", 128},
+    {"launchTemplate", 128},
+    {"errorMessage", 300},
 }};
 
 enum FieldIndex : std::size_t {
@@ -131,7 +153,9 @@ int find_field(std::string_view name) {
   return -1;
 }
 
-bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+bool is_continuation(unsigned char c) {
+  return (c & 0xC0) == 0x80;
+}
 
 // Byte offset just after the first `n` code points of `text` (or its size).
 std::size_t prefix_bytes(std::string_view text, std::size_t n) {
@@ -257,9 +281,10 @@ std::array<std::string, f_field_count> field_values(const Alert& alert) {
   v[f_outcome] = launch.outcome == Outcome::none ? std::string() : outcome_name(launch.outcome);
   v[f_user_agent] = e.user_agent;
   v[f_source] = source_text(e);
-  v[f_source_kind] = alert.geo.kind == SourceKind::unknown || alert.geo.kind == SourceKind::public_ip
-                         ? std::string()
-                         : source_kind_name(alert.geo.kind);
+  v[f_source_kind] =
+      alert.geo.kind == SourceKind::unknown || alert.geo.kind == SourceKind::public_ip
+          ? std::string()
+          : source_kind_name(alert.geo.kind);
   v[f_geo] = geo_text(alert.geo);
   v[f_count] = std::to_string(alert.count);
   v[f_arn] = e.identity.arn;
@@ -395,8 +420,8 @@ std::string truncate_utf8(std::string_view text, std::size_t max_code_points) {
       keep = i - 1;
       break;
     }
-    const bool entity_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                             (c >= '0' && c <= '9') || c == '#';
+    const bool entity_char =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '#';
     if (!entity_char) {
       break;
     }
@@ -418,7 +443,9 @@ std::string mrkdwn_value(std::string_view raw, std::size_t max_code_points) {
   return truncate_utf8(escape_mrkdwn(neutral), max_code_points);
 }
 
-SlackTemplate SlackTemplate::builtin() { return parse(k_default_template, "built-in template"); }
+SlackTemplate SlackTemplate::builtin() {
+  return parse(k_default_template, "built-in template");
+}
 
 SlackTemplate SlackTemplate::parse(std::string_view text, std::string_view origin) {
   const std::string valid = util::sanitize_utf8(text);
@@ -506,8 +533,8 @@ SlackTemplate SlackTemplate::load(const std::string& path) {
   }
   const std::string text = buffer.str();
   if (text.size() > k_max_template_bytes) {
-    throw Fatal("slack template " + path + ": larger than " +
-                std::to_string(k_max_template_bytes) + " bytes");
+    throw Fatal("slack template " + path + ": larger than " + std::to_string(k_max_template_bytes) +
+                " bytes");
   }
   return parse(text, "slack template " + path);
 }
@@ -550,7 +577,9 @@ std::string SlackTemplate::render(const Alert& alert) const {
   return truncate_utf8(out, k_slack_section_limit);
 }
 
-std::string_view default_slack_template() { return k_default_template; }
+std::string_view default_slack_template() {
+  return k_default_template;
+}
 
 std::vector<std::string_view> slack_template_fields() {
   std::vector<std::string_view> names;
@@ -571,8 +600,8 @@ std::string build_slack_payload(const Alert& alert, const SlackTemplate& message
       header_value("[" + upper(raw[f_level]) + "] " + raw[f_title] + count_suffix);
 
   // Fallback text for notifications: short and escaped like everything else.
-  std::string fallback = escape_mrkdwn(header_value("[" + upper(raw[f_level]) + "] " +
-                                                    raw[f_title] + count_suffix));
+  std::string fallback =
+      escape_mrkdwn(header_value("[" + upper(raw[f_level]) + "] " + raw[f_title] + count_suffix));
   const auto add_fallback = [&](std::string_view prefix, std::size_t field, std::size_t limit) {
     if (!raw[field].empty()) {
       fallback += prefix;
@@ -666,19 +695,18 @@ std::string build_digest_payload(const std::vector<Alert>& alerts) {
   const auto group_line = [](const Group& group) {
     const Alert& a = *group.first;
     const Event& e = a.event;
-    std::string line = "*" + std::to_string(group.events) + " \xC3\x97* " +
-                       mrkdwn_value(a.rule_title.empty() ? a.rule_id : a.rule_title, 100) + " (" +
-                       level_name(group.level) + ") by `" +
-                       mrkdwn_value(e.actor.empty() ? (e.identity.arn.empty() ? "-" : e.identity.arn)
-                                                    : e.actor,
-                                    100) +
-                       "` in `" +
-                       mrkdwn_value(e.account.empty()
-                                        ? (e.recipient_account_id.empty() ? "-"
-                                                                          : e.recipient_account_id)
-                                        : e.account,
-                                    32) +
-                       "`";
+    std::string line =
+        "*" + std::to_string(group.events) + " \xC3\x97* " +
+        mrkdwn_value(a.rule_title.empty() ? a.rule_id : a.rule_title, 100) + " (" +
+        level_name(group.level) + ") by `" +
+        mrkdwn_value(e.actor.empty() ? (e.identity.arn.empty() ? "-" : e.identity.arn) : e.actor,
+                     100) +
+        "` in `" +
+        mrkdwn_value(e.account.empty()
+                         ? (e.recipient_account_id.empty() ? "-" : e.recipient_account_id)
+                         : e.account,
+                     32) +
+        "`";
     if (!group.types.empty()) {
       line += " (`" + mrkdwn_value(join_list(group.types, k_digest_max_types), 150) + "`)";
     }
@@ -747,8 +775,9 @@ std::string build_digest_payload(const std::vector<Alert>& alerts) {
       more_events += groups[i].events;
     }
     const std::size_t more_groups = groups.size() - shown;
-    more = "+" + std::to_string(more_groups) + (more_groups == 1 ? " more group (" : " more groups (") +
-           std::to_string(more_events) + (more_events == 1 ? " event)" : " events)");
+    more = "+" + std::to_string(more_groups) +
+           (more_groups == 1 ? " more group (" : " more groups (") + std::to_string(more_events) +
+           (more_events == 1 ? " event)" : " events)");
   }
 
   std::string fallback = escape_mrkdwn(header);

@@ -22,10 +22,9 @@
 #include "trailwatch/slack_message.hpp"
 #include "util/json_writer.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cmath>
+#include <curl/curl.h>
 #include <mutex>
 #include <thread>
 
@@ -70,7 +69,7 @@ bool is_retryable(CURLcode code) {
 // Slack bodies that condemn this one message only (integrations.md §2.2): the next one may work.
 bool is_message_error(std::string_view body) {
   static constexpr std::string_view k_message_errors[] = {
-      "invalid_payload",    "invalid_blocks", "invalid_blocks_format", "no_text",
+      "invalid_payload",      "invalid_blocks", "invalid_blocks_format", "no_text",
       "too_many_attachments", "user_not_found", "msg_too_long",          "msg_blocks_too_long"};
   return std::find(std::begin(k_message_errors), std::end(k_message_errors), body) !=
          std::end(k_message_errors);
@@ -260,8 +259,8 @@ PostOutcome SlackTransport::post(const std::string& payload) {
       if (is_retryable(code)) {
         const double base = std::max(0.0, m_config.backoff_base_s);
         std::uniform_real_distribution<double> jitter(0.0, base);
-        retry_in = std::min(base * std::pow(2.0, number - 1) + jitter(m_random),
-                            std::max(max_wait, base));
+        retry_in =
+            std::min(base * std::pow(2.0, number - 1) + jitter(m_random), std::max(max_wait, base));
       }
     } else if (attempt.status == 200 && body == "ok") {
       outcome.delivered = true;
@@ -277,8 +276,8 @@ PostOutcome SlackTransport::post(const std::string& payload) {
       } else if (attempt.status >= 500) {
         const double base = std::max(0.0, m_config.backoff_base_s);
         std::uniform_real_distribution<double> jitter(0.0, base);
-        retry_in = std::min(base * std::pow(2.0, number - 1) + jitter(m_random),
-                            std::max(max_wait, base));
+        retry_in =
+            std::min(base * std::pow(2.0, number - 1) + jitter(m_random), std::max(max_wait, base));
       } else if (attempt.status >= 300 && attempt.status < 400) {
         reason += " (redirects are not followed)";
       }
@@ -293,8 +292,8 @@ PostOutcome SlackTransport::post(const std::string& payload) {
     }
     if (number >= max_attempts) {
       outcome.endpoint_failure = true;
-      outcome.reason = reason + " (after " + std::to_string(number) +
-                       (number == 1 ? " attempt)" : " attempts)");
+      outcome.reason =
+          reason + " (after " + std::to_string(number) + (number == 1 ? " attempt)" : " attempts)");
       return outcome;
     }
     diag::warning("slack: {}; retrying in {:.1f} s (attempt {} of {})", reason, retry_in,

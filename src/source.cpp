@@ -72,7 +72,7 @@ void walk(const fs::path& root, std::vector<Input>& out, InputCounters& counters
       ++counters.skipped_other_files; // S3 "folder" markers are empty objects
       continue;
     }
-    found.push_back(Input{entry.path().string(), false, size});
+    found.push_back(Input{entry.path().string(), false, false, size});
   }
   if (ec) {
     diag::error("{}: {}", root.string(), ec.message());
@@ -89,7 +89,7 @@ std::vector<Input> expand_inputs(const std::vector<std::string>& paths, InputCou
   std::vector<Input> inputs;
   for (const auto& path : paths) {
     if (path == "-") {
-      inputs.push_back(Input{"-", true, 0});
+      inputs.push_back(Input{"-", true, true, 0});
       continue;
     }
     std::error_code ec;
@@ -102,7 +102,7 @@ std::vector<Input> expand_inputs(const std::vector<std::string>& paths, InputCou
     if (fs::is_directory(status)) {
       walk(path, inputs, counters);
     } else {
-      inputs.push_back(Input{path, false, fs::file_size(path, ec)});
+      inputs.push_back(Input{path, false, true, fs::file_size(path, ec)});
     }
   }
   return inputs;

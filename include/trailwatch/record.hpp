@@ -4,6 +4,7 @@
 
 #include "trailwatch/event.hpp"
 
+#include <string>
 #include <string_view>
 
 namespace simdjson::dom {
@@ -36,6 +37,10 @@ struct RecordFields {
 // Nested objects that are not valid JSON are treated as absent (they were validated by the
 // reader already).
 Event materialise(const RecordFields& fields, simdjson::dom::parser& dom, Origin origin);
+
+// Writes an eventTime as RFC 3339 UTC ("2024-12-16T18:41:07Z") when it is a UTC time in a
+// third-party spelling ("2024-12-16 18:41:07.000000000"); anything else is returned unchanged.
+std::string normalise_event_time(std::string_view text);
 
 // Removes leading and trailing ASCII white space (eventName can carry a trailing space).
 std::string_view trim(std::string_view text);

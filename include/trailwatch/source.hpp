@@ -16,6 +16,7 @@ namespace trailwatch {
 struct Input {
   std::string path; // "-" for stdin
   bool is_stdin = false;
+  bool named = false; // named on the command line (not found by walking a folder)
   std::uint64_t size = 0;
 };
 

@@ -28,7 +28,8 @@ std::string IpAddress::to_string() const {
 
 std::optional<IpAddress> parse_ip(std::string_view text) {
   // inet_pton needs a NUL-terminated string; addresses are short, anything longer is not one.
-  if (text.empty() || text.size() >= INET6_ADDRSTRLEN) {
+  if (text.empty() || text.size() >= INET6_ADDRSTRLEN ||
+      text.find('\0') != std::string_view::npos) {
     return std::nullopt;
   }
   const std::string copy(text);

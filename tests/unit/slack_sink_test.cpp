@@ -7,9 +7,6 @@
 #include "trailwatch/slack.hpp"
 #include "trailwatch/slack_message.hpp"
 
-#include <gtest/gtest.h>
-#include <simdjson.h>
-
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdio>
@@ -18,11 +15,13 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <optional>
 #include <poll.h>
 #include <set>
 #include <signal.h>
+#include <simdjson.h>
 #include <spawn.h>
 #include <string>
 #include <sys/socket.h>
@@ -91,9 +90,9 @@ public:
     // Never the test's stderr: CaptureStderr would mix the server's output into ours.
     posix_spawn_file_actions_addopen(&actions, 2, stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                      0600);
-    std::vector<std::string> args = {python,      script,    "--log",      m_log,
-                                     "--replies", replies,   "--lifetime", "120",
-                                     "--exit-on-stdin-eof"};
+    std::vector<std::string> args = {python,       script,      "--log",
+                                     m_log,        "--replies", replies,
+                                     "--lifetime", "120",       "--exit-on-stdin-eof"};
     std::vector<char*> argv;
     for (std::string& arg : args) {
       argv.push_back(arg.data());
@@ -127,7 +126,10 @@ public:
     m_port = std::atoi(line.c_str());
     if (m_port <= 0) {
       std::ifstream err(stderr_file);
-      const std::string why((std::istreambuf_iterator<char>(err)), {});
+      std::string why;
+      for (std::string line_text; std::getline(err, line_text);) {
+        why += line_text + "\n";
+      }
       ADD_FAILURE() << "slack_server.py did not report a port: " << why;
       return Start::failed;
     }
@@ -241,7 +243,8 @@ Body parse_body(const std::string& json) {
   simdjson::dom::array blocks;
   bool unfurl_links = true;
   bool unfurl_media = true;
-  if (doc["text"].get(text) != simdjson::SUCCESS || doc["blocks"].get(blocks) != simdjson::SUCCESS ||
+  if (doc["text"].get(text) != simdjson::SUCCESS ||
+      doc["blocks"].get(blocks) != simdjson::SUCCESS ||
       doc["unfurl_links"].get(unfurl_links) != simdjson::SUCCESS ||
       doc["unfurl_media"].get(unfurl_media) != simdjson::SUCCESS || unfurl_links || unfurl_media) {
     return body;
@@ -322,12 +325,15 @@ protected:
   }
 
   // Adds `alerts` to a sink made from `config`, runs finish(); records deliveries and stderr.
-  bool run(const SlackConfig& config, const std::vector<Alert>& alerts, std::FILE* dry_out = nullptr) {
+  bool run(const SlackConfig& config, const std::vector<Alert>& alerts,
+           std::FILE* dry_out = nullptr) {
     StderrCapture capture;
     bool result = false;
     {
       auto sink = make_slack_sink(config, dry_out);
-      sink->on_delivered = [this](const Alert& alert) { m_delivered.push_back(alert.event.event_id); };
+      sink->on_delivered = [this](const Alert& alert) {
+        m_delivered.push_back(alert.event.event_id);
+      };
       for (const Alert& alert : alerts) {
         sink->add(alert);
       }
@@ -415,7 +421,8 @@ TEST_F(SlackSinkTest, HostileValuesArriveEscaped) {
                       "back\\slash"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("AKIA\xCB\x8B" "code\xCB\x8B\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"),
+  EXPECT_NE(text.find("AKIA\xCB\x8B"
+                      "code\xCB\x8B\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("us-east-1\xEF\xBF\xBD(\xEF\xBF\xBD"), std::string::npos) << text;
