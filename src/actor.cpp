@@ -74,9 +74,9 @@ std::string readable_actor(const Identity& id) {
     }
   } else if (id.type == "SAMLUser" || id.type == "WebIdentityUser") {
     if (!id.user_name.empty()) {
-      actor = id.identity_provider.empty() ? id.user_name
-                                           : fmt::format("{}@{}", id.user_name,
-                                                         id.identity_provider);
+      actor = id.identity_provider.empty()
+                  ? id.user_name
+                  : fmt::format("{}@{}", id.user_name, id.identity_provider);
     }
   }
   return actor.empty() ? fallback(id) : actor;

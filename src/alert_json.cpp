@@ -6,7 +6,8 @@
 namespace trailwatch {
 namespace {
 
-void string_array(util::JsonWriter& w, std::string_view key, const std::vector<std::string>& items) {
+void string_array(util::JsonWriter& w, std::string_view key,
+                  const std::vector<std::string>& items) {
   w.key(key).begin_array();
   for (const auto& item : items) {
     w.value(item);

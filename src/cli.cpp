@@ -65,7 +65,8 @@ Options build_options(const RawFlags& raw) {
   options.rule_paths = raw.rules;
   options.format = raw.format == "jsonl" ? Format::jsonl : Format::text;
   const bool tty = isatty(STDOUT_FILENO) != 0;
-  options.color = raw.color == "always" || (raw.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
+  options.color =
+      raw.color == "always" || (raw.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
   options.quiet = raw.quiet;
   options.stats = raw.stats;
   options.progress = !raw.quiet && isatty(STDERR_FILENO) != 0;
@@ -130,7 +131,8 @@ int run_cli(int argc, char** argv) {
   app.add_option("-j,--jobs", raw.jobs, "Files read in parallel (default: all cores)")
       ->group("Input");
 
-  app.add_option("--rules", raw.rules, "Rules file or folder, repeatable (default: installed rules)")
+  app.add_option("--rules", raw.rules,
+                 "Rules file or folder, repeatable (default: installed rules)")
       ->group("Rules");
 
   app.add_option("--format", raw.format, "Output format: text or jsonl")

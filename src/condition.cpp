@@ -11,8 +11,8 @@
 #include "trailwatch/rule.hpp"
 #include "util/strings.hpp"
 
-#include <fmt/format.h>
 #include <cctype>
+#include <fmt/format.h>
 #include <stdexcept>
 
 namespace trailwatch {
@@ -46,8 +46,8 @@ private:
       } else if (c == '(' || c == ')') {
         m_tokens.emplace_back(1, c);
         ++i;
-      } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '*' ||
-                 c == '-' || c == '.') {
+      } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '*' || c == '-' ||
+                 c == '.') {
         std::size_t j = i;
         while (j < text.size() &&
                (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_' ||

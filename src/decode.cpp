@@ -99,7 +99,7 @@ Decoded decode_all(std::string_view input, std::size_t max_output) {
       out.resize(base + guess);
       std::size_t in_used = 0, out_used = 0;
       const auto rc = libdeflate_gzip_decompress_ex(decompressor, member.data(), member.size(),
-                                                     out.data() + base, guess, &in_used, &out_used);
+                                                    out.data() + base, guess, &in_used, &out_used);
       if (rc == LIBDEFLATE_SUCCESS) {
         out.resize(base + out_used);
         offset += in_used;
@@ -108,8 +108,7 @@ Decoded decode_all(std::string_view input, std::size_t max_output) {
       out.resize(base);
       if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) {
         if (base + guess >= max_output) {
-          result.error =
-              fmt::format("decompressed size exceeds the limit of {} bytes", max_output);
+          result.error = fmt::format("decompressed size exceeds the limit of {} bytes", max_output);
           ensure_padding(out);
           return result;
         }

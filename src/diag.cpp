@@ -18,15 +18,21 @@ void print(std::string_view kind, std::string_view message) {
 }
 } // namespace
 
-void set_verbosity(int level) { g_verbosity = level; }
-int verbosity() { return g_verbosity; }
+void set_verbosity(int level) {
+  g_verbosity = level;
+}
+int verbosity() {
+  return g_verbosity;
+}
 
 void error_text(std::string_view message) {
   g_errored = true;
   print("error", message);
 }
 
-void warning_text(std::string_view message) { print("warning", message); }
+void warning_text(std::string_view message) {
+  print("warning", message);
+}
 
 void debug_text(int level, std::string_view message) {
   if (g_verbosity >= level) {
@@ -34,7 +40,11 @@ void debug_text(int level, std::string_view message) {
   }
 }
 
-bool errored() { return g_errored; }
-void reset() { g_errored = false; }
+bool errored() {
+  return g_errored;
+}
+void reset() {
+  g_errored = false;
+}
 
 } // namespace trailwatch::diag

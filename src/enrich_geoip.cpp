@@ -122,7 +122,7 @@ struct Found {
 
 std::string to_lower(std::string_view text) {
   std::string out(text);
-  for (char &c : out) {
+  for (char& c : out) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return out;
@@ -162,9 +162,9 @@ bool is_absent_status(int status) {
 // Reads the value at `path` (keys, no terminator) below `entry` into `data`. Returns the
 // libmaxminddb status; on success `data.has_data` may still be false.
 template <std::size_t N>
-int get_value(const MMDB_entry_s &entry, MMDB_entry_data_s &data,
-              const std::array<const char *, N> &path) {
-  std::array<const char *, N + 1> terminated{};
+int get_value(const MMDB_entry_s& entry, MMDB_entry_data_s& data,
+              const std::array<const char*, N>& path) {
+  std::array<const char*, N + 1> terminated{};
   std::copy(path.begin(), path.end(), terminated.begin());
   terminated[N] = nullptr;
   MMDB_entry_s start = entry; // MMDB_aget_value takes a non-const pointer
@@ -174,8 +174,8 @@ int get_value(const MMDB_entry_s &entry, MMDB_entry_data_s &data,
 
 // Reads a UTF-8 string at `path`; nullopt when absent or not a string. Sets `error` on failure.
 template <std::size_t N>
-std::optional<std::string> read_string(const MMDB_entry_s &entry,
-                                       const std::array<const char *, N> &path, int &error) {
+std::optional<std::string> read_string(const MMDB_entry_s& entry,
+                                       const std::array<const char*, N>& path, int& error) {
   MMDB_entry_data_s data;
   const int status = get_value(entry, data, path);
   if (status != MMDB_SUCCESS) {
@@ -192,8 +192,8 @@ std::optional<std::string> read_string(const MMDB_entry_s &entry,
 
 // Reads an unsigned number that fits 32 bits (any unsigned type, or a non-negative int32).
 template <std::size_t N>
-std::optional<std::uint32_t> read_uint32(const MMDB_entry_s &entry,
-                                         const std::array<const char *, N> &path, int &error) {
+std::optional<std::uint32_t> read_uint32(const MMDB_entry_s& entry,
+                                         const std::array<const char*, N>& path, int& error) {
   MMDB_entry_data_s data;
   const int status = get_value(entry, data, path);
   if (status != MMDB_SUCCESS) {
@@ -247,8 +247,8 @@ std::optional<std::uint32_t> read_uint32(const MMDB_entry_s &entry,
 
 // True when `path` below `entry` holds a value of `type`. Sets `error` on failure.
 template <std::size_t N>
-bool has_type(const MMDB_entry_s &entry, const std::array<const char *, N> &path,
-              std::uint32_t type, int &error) {
+bool has_type(const MMDB_entry_s& entry, const std::array<const char*, N>& path, std::uint32_t type,
+              int& error) {
   MMDB_entry_data_s data;
   const int status = get_value(entry, data, path);
   if (status != MMDB_SUCCESS) {
@@ -261,19 +261,19 @@ bool has_type(const MMDB_entry_s &entry, const std::array<const char *, N> &path
 }
 
 // Every key path trailwatch reads.
-constexpr std::array<const char *, 2> k_country_iso = {"country", "iso_code"};
-constexpr std::array<const char *, 3> k_country_en = {"country", "names", "en"};
-constexpr std::array<const char *, 2> k_registered_iso = {"registered_country", "iso_code"};
-constexpr std::array<const char *, 3> k_registered_en = {"registered_country", "names", "en"};
-constexpr std::array<const char *, 3> k_city_en = {"city", "names", "en"};
-constexpr std::array<const char *, 2> k_city_names = {"city", "names"};
-constexpr std::array<const char *, 1> k_country_code = {"country_code"};
-constexpr std::array<const char *, 1> k_flat_city = {"city"};
-constexpr std::array<const char *, 1> k_asn = {"autonomous_system_number"};
-constexpr std::array<const char *, 1> k_asn_org = {"autonomous_system_organization"};
+constexpr std::array<const char*, 2> k_country_iso = {"country", "iso_code"};
+constexpr std::array<const char*, 3> k_country_en = {"country", "names", "en"};
+constexpr std::array<const char*, 2> k_registered_iso = {"registered_country", "iso_code"};
+constexpr std::array<const char*, 3> k_registered_en = {"registered_country", "names", "en"};
+constexpr std::array<const char*, 3> k_city_en = {"city", "names", "en"};
+constexpr std::array<const char*, 2> k_city_names = {"city", "names"};
+constexpr std::array<const char*, 1> k_country_code = {"country_code"};
+constexpr std::array<const char*, 1> k_flat_city = {"city"};
+constexpr std::array<const char*, 1> k_asn = {"autonomous_system_number"};
+constexpr std::array<const char*, 1> k_asn_org = {"autonomous_system_organization"};
 
 // Reads all known fields from one data record. `error` gets the first real failure status.
-Found read_record(const MMDB_entry_s &entry, int &error) {
+Found read_record(const MMDB_entry_s& entry, int& error) {
   Found found;
   if (auto iso = read_string(entry, k_country_iso, error)) {
     found.country = std::move(*iso);
@@ -297,7 +297,7 @@ Found read_record(const MMDB_entry_s &entry, int &error) {
 }
 
 // Adds what the data record `entry` shows about the layout.
-void probe_record(const MMDB_entry_s &entry, Layout &layout, int &error) {
+void probe_record(const MMDB_entry_s& entry, Layout& layout, int& error) {
   if (read_string(entry, k_country_iso, error) || read_string(entry, k_registered_iso, error)) {
     layout.maxmind_country = true;
   }
@@ -316,7 +316,7 @@ void probe_record(const MMDB_entry_s &entry, Layout &layout, int &error) {
 }
 
 // Adds what a MaxMind-compatible `database_type` promises (GeoLite2-*, GeoIP2-*, DBIP-*).
-void apply_type_hints(std::string_view type, Layout &layout) {
+void apply_type_hints(std::string_view type, Layout& layout) {
   if (!(type.starts_with("GeoLite2-") || type.starts_with("GeoIP2-") ||
         type.starts_with("DBIP-"))) {
     return;
@@ -334,7 +334,7 @@ void apply_type_hints(std::string_view type, Layout &layout) {
 
 // Closes a successfully opened database exactly once.
 struct MmdbCloser {
-  void operator()(MMDB_s *db) const {
+  void operator()(MMDB_s* db) const {
     MMDB_close(db);
     delete db;
   }
@@ -345,7 +345,7 @@ using MmdbHandle = std::unique_ptr<MMDB_s, MmdbCloser>;
 class Database {
 public:
   // Opens `path`; on failure returns nullptr and sets `reason` (MMDB_strerror and errno text).
-  static std::unique_ptr<Database> open(const std::string &path, std::string &reason) {
+  static std::unique_ptr<Database> open(const std::string& path, std::string& reason) {
     auto raw = std::make_unique<MMDB_s>();
     errno = 0;
     const int status = MMDB_open(path.c_str(), MMDB_MODE_MMAP, raw.get());
@@ -368,31 +368,31 @@ public:
     return db;
   }
 
-  const std::string &path() const { return m_path; }
-  const Layout &layout() const { return m_layout; }
+  const std::string& path() const { return m_path; }
+  const Layout& layout() const { return m_layout; }
 
   DatabaseInfo info() const {
-    const auto &meta = m_db->metadata;
+    const auto& meta = m_db->metadata;
     return DatabaseInfo{m_path, meta.database_type != nullptr ? meta.database_type : "",
                         format_date(meta.build_epoch), m_layout.name()};
   }
 
   // Looks up `address`; empty fields when the database has nothing. Never throws on bad data:
   // a library error is reported once per database and counts as "no data".
-  Found lookup(const util::IpAddress &address) const {
+  Found lookup(const util::IpAddress& address) const {
     sockaddr_storage storage{};
     if (address.is_v4) {
-      auto *in = reinterpret_cast<sockaddr_in *>(&storage);
+      auto* in = reinterpret_cast<sockaddr_in*>(&storage);
       in->sin_family = AF_INET;
       std::memcpy(&in->sin_addr, address.bytes.data() + 12, 4);
     } else {
-      auto *in6 = reinterpret_cast<sockaddr_in6 *>(&storage);
+      auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
       in6->sin6_family = AF_INET6;
       std::memcpy(&in6->sin6_addr, address.bytes.data(), 16);
     }
     int mmdb_error = MMDB_SUCCESS;
     const MMDB_lookup_result_s result =
-        MMDB_lookup_sockaddr(m_db.get(), reinterpret_cast<const sockaddr *>(&storage), &mmdb_error);
+        MMDB_lookup_sockaddr(m_db.get(), reinterpret_cast<const sockaddr*>(&storage), &mmdb_error);
     if (mmdb_error == MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR) {
       return {}; // an IPv6 address in an IPv4-only database: no data
     }
@@ -415,7 +415,7 @@ private:
   Database(std::string path, MmdbHandle db) : m_path(std::move(path)), m_db(std::move(db)) {}
 
   // Walks the search tree depth-first from the root and examines the first data records it meets.
-  Layout probe(int &error) const {
+  Layout probe(int& error) const {
     Layout layout;
     const std::uint32_t node_count = m_db->metadata.node_count;
     std::vector<std::uint32_t> stack;
@@ -438,8 +438,8 @@ private:
       const std::array<std::pair<std::uint64_t, std::uint8_t>, 2> sides = {
           std::pair{node.right_record, node.right_record_type},
           std::pair{node.left_record, node.left_record_type}};
-      const std::array<const MMDB_entry_s *, 2> entries = {&node.right_record_entry,
-                                                           &node.left_record_entry};
+      const std::array<const MMDB_entry_s*, 2> entries = {&node.right_record_entry,
+                                                          &node.left_record_entry};
       for (std::size_t i = 0; i < sides.size(); ++i) {
         const auto [record, type] = sides[i];
         if (type == MMDB_RECORD_TYPE_SEARCH_NODE && record < node_count) {
@@ -462,7 +462,7 @@ private:
     return layout;
   }
 
-  void report(const util::IpAddress &address, int status) const {
+  void report(const util::IpAddress& address, int status) const {
     if (!m_reported.exchange(true)) {
       diag::warning("{}: GeoIP lookup of {} failed: {} (further errors from this database are not "
                     "shown)",
@@ -498,7 +498,7 @@ public:
     if (!address) {
       return info;
     }
-    for (const auto &db : m_databases) {
+    for (const auto& db : m_databases) {
       merge(info, db->lookup(*address));
     }
     std::unique_lock lock(m_cache_mutex);
@@ -511,7 +511,7 @@ public:
   std::vector<DatabaseInfo> databases() const override {
     std::vector<DatabaseInfo> out;
     out.reserve(m_databases.size());
-    for (const auto &db : m_databases) {
+    for (const auto& db : m_databases) {
       out.push_back(db->info());
     }
     return out;
@@ -520,7 +520,7 @@ public:
 private:
   // The first database giving a field wins. A country name or city is only taken from a database
   // that agrees on the country (or gives none); the ASN organisation travels with its number.
-  static void merge(GeoInfo &info, Found found) {
+  static void merge(GeoInfo& info, Found found) {
     if (info.country.empty() && !found.country.empty()) {
       info.country = std::move(found.country);
       info.country_name = std::move(found.country_name);
@@ -538,7 +538,7 @@ private:
     merge_asn(info, found);
   }
 
-  static void merge_asn(GeoInfo &info, Found &found) {
+  static void merge_asn(GeoInfo& info, Found& found) {
     if (!found.asn) {
       return;
     }
@@ -556,7 +556,7 @@ private:
 };
 
 // "--geoip PATH: " / "TRAILWATCH_GEOIP: PATH: " / "PATH: ".
-std::string describe(const GeoipCandidate &candidate) {
+std::string describe(const GeoipCandidate& candidate) {
   switch (candidate.origin) {
   case GeoipOrigin::flag:
     return "--geoip " + candidate.path;
@@ -595,7 +595,7 @@ std::string half_stem(std::string_view lower_name) {
 // The regular *.mmdb files of `dir` accepted by `accept` (lower-case name), sorted by name, with
 // -ipv4/-ipv6 halves dropped when their combined file is present.
 template <typename Accept>
-std::vector<GeoipCandidate> list_folder(const fs::path &dir, GeoipOrigin origin, Accept accept) {
+std::vector<GeoipCandidate> list_folder(const fs::path& dir, GeoipOrigin origin, Accept accept) {
   std::vector<std::pair<std::string, fs::path>> files; // (lower-case name, path)
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -609,13 +609,13 @@ std::vector<GeoipCandidate> list_folder(const fs::path &dir, GeoipOrigin origin,
     }
   }
   std::sort(files.begin(), files.end(),
-            [](const auto &a, const auto &b) { return a.second.filename() < b.second.filename(); });
+            [](const auto& a, const auto& b) { return a.second.filename() < b.second.filename(); });
   std::set<std::string> names;
-  for (const auto &file : files) {
+  for (const auto& file : files) {
     names.insert(file.first);
   }
   std::vector<GeoipCandidate> out;
-  for (const auto &[lower, path] : files) {
+  for (const auto& [lower, path] : files) {
     const std::string stem = half_stem(lower);
     if (!stem.empty() && names.count(stem + ".mmdb") != 0) {
       diag::debug(2, "GeoIP: {}: using the combined {}.mmdb instead", path.string(), stem);
@@ -629,7 +629,7 @@ std::vector<GeoipCandidate> list_folder(const fs::path &dir, GeoipOrigin origin,
 }
 
 // A canonical spelling of `path` for de-duplication (the path itself when that fails).
-std::string canonical_key(const std::string &path) {
+std::string canonical_key(const std::string& path) {
   std::error_code ec;
   const auto canonical = fs::weakly_canonical(path, ec);
   return ec ? path : canonical.string();
@@ -637,10 +637,10 @@ std::string canonical_key(const std::string &path) {
 
 } // namespace
 
-std::vector<GeoipCandidate> expand_geoip_paths(const std::vector<std::string> &paths,
+std::vector<GeoipCandidate> expand_geoip_paths(const std::vector<std::string>& paths,
                                                GeoipOrigin origin) {
   std::vector<GeoipCandidate> out;
-  for (const auto &path : paths) {
+  for (const auto& path : paths) {
     if (path.empty()) {
       throw Fatal(origin == GeoipOrigin::flag ? "--geoip: empty path" : "GeoIP: empty path");
     }
@@ -681,8 +681,8 @@ std::vector<std::string> default_geoip_folders() {
   folders.emplace_back("/usr/share/GeoIP");
   folders.emplace_back("/var/lib/GeoIP");
   folders.emplace_back("/usr/local/share/GeoIP");
-  const char *xdg = std::getenv("XDG_DATA_HOME");
-  const char *home = std::getenv("HOME");
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  const char* home = std::getenv("HOME");
   if (xdg != nullptr && xdg[0] == '/') {
     folders.push_back(std::string(xdg) + "/GeoIP");
   } else if (home != nullptr && home[0] != '\0') {
@@ -690,7 +690,7 @@ std::vector<std::string> default_geoip_folders() {
   }
   std::set<std::string> seen;
   std::vector<std::string> unique;
-  for (auto &folder : folders) {
+  for (auto& folder : folders) {
     if (seen.insert(canonical_key(folder)).second) {
       unique.push_back(std::move(folder));
     }
@@ -698,17 +698,17 @@ std::vector<std::string> default_geoip_folders() {
   return unique;
 }
 
-std::vector<GeoipCandidate> scan_geoip_folders(const std::vector<std::string> &folders) {
+std::vector<GeoipCandidate> scan_geoip_folders(const std::vector<std::string>& folders) {
   std::vector<GeoipCandidate> out;
   std::set<std::string> seen;
-  for (const auto &folder : folders) {
+  for (const auto& folder : folders) {
     std::error_code ec;
     if (!fs::is_directory(folder, ec) || !seen.insert(canonical_key(folder)).second) {
       continue;
     }
     diag::debug(2, "GeoIP: searching {}", folder);
     auto found = list_folder(folder, GeoipOrigin::discovered, is_known_database_name);
-    for (auto &candidate : found) {
+    for (auto& candidate : found) {
       candidate.from_directory = true;
       out.push_back(std::move(candidate));
     }
@@ -716,14 +716,14 @@ std::vector<GeoipCandidate> scan_geoip_folders(const std::vector<std::string> &f
   return out;
 }
 
-std::vector<GeoipCandidate> discover_geoip_databases(const GeoipConfig &config) {
+std::vector<GeoipCandidate> discover_geoip_databases(const GeoipConfig& config) {
   if (config.disabled) {
     return {};
   }
   if (!config.paths.empty()) {
     return expand_geoip_paths(config.paths, GeoipOrigin::flag);
   }
-  if (const char *env = std::getenv(k_geoip_env); env != nullptr && env[0] != '\0') {
+  if (const char* env = std::getenv(k_geoip_env); env != nullptr && env[0] != '\0') {
     std::vector<std::string> paths;
     std::string_view rest(env);
     while (!rest.empty()) {
@@ -741,11 +741,11 @@ std::vector<GeoipCandidate> discover_geoip_databases(const GeoipConfig &config) 
   return scan_geoip_folders(default_geoip_folders());
 }
 
-std::unique_ptr<Enricher> open_geoip_enricher(const std::vector<GeoipCandidate> &candidates) {
+std::unique_ptr<Enricher> open_geoip_enricher(const std::vector<GeoipCandidate>& candidates) {
   std::vector<std::unique_ptr<Database>> databases;
   std::vector<std::pair<std::string, unsigned>> accepted; // (group, roles) of `databases`
   std::set<std::string> opened;
-  for (const auto &candidate : candidates) {
+  for (const auto& candidate : candidates) {
     const bool required = candidate.origin != GeoipOrigin::discovered;
     if (!opened.insert(canonical_key(candidate.path)).second) {
       continue; // the same file reached twice
@@ -777,7 +777,7 @@ std::unique_ptr<Enricher> open_geoip_enricher(const std::vector<GeoipCandidate> 
     }
     if (!required) {
       unsigned provided = 0;
-      for (const auto &[group, group_roles] : accepted) {
+      for (const auto& [group, group_roles] : accepted) {
         if (group != candidate.group) {
           provided |= group_roles;
         }
@@ -800,7 +800,7 @@ std::unique_ptr<Enricher> open_geoip_enricher(const std::vector<GeoipCandidate> 
   return std::make_unique<GeoipEnricher>(std::move(databases));
 }
 
-std::unique_ptr<Enricher> make_geoip_enricher(const GeoipConfig &config) {
+std::unique_ptr<Enricher> make_geoip_enricher(const GeoipConfig& config) {
   if (config.disabled) {
     return make_classifying_enricher();
   }

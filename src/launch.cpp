@@ -172,8 +172,7 @@ public:
     if (m_template_id.empty()) {
       return {};
     }
-    return m_template_version.empty() ? m_template_id
-                                      : m_template_id + " v" + m_template_version;
+    return m_template_version.empty() ? m_template_id : m_template_id + " v" + m_template_version;
   }
 
 private:
@@ -295,7 +294,9 @@ Outcome outcome_for(Api api, std::string_view error_code, const LaunchFacts& fac
 
 } // namespace
 
-bool is_launch_api(std::string_view event_name) { return api_of(event_name) != Api::none; }
+bool is_launch_api(std::string_view event_name) {
+  return api_of(event_name) != Api::none;
+}
 
 LaunchFacts extract_launch(std::string_view event_name, std::string_view error_code,
                            const dom::element* request, const dom::element* response) {

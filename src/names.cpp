@@ -28,7 +28,9 @@ constexpr std::array<const char*, 5> k_level_names = {"informational", "low", "m
                                                       "critical"};
 }
 
-const char* level_name(Level level) { return k_level_names[static_cast<std::size_t>(level)]; }
+const char* level_name(Level level) {
+  return k_level_names[static_cast<std::size_t>(level)];
+}
 
 std::optional<Level> parse_level(std::string_view name) {
   for (std::size_t i = 0; i < k_level_names.size(); ++i) {

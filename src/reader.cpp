@@ -134,7 +134,9 @@ struct RecordReader::Impl {
     }
   }
 
-  void record_error(std::string_view reason) { report(fmt::format("record {}", record_index), reason); }
+  void record_error(std::string_view reason) {
+    report(fmt::format("record {}", record_index), reason);
+  }
 
   // The JSON of the current document is broken: report once, and stop reading the document.
   bool broken = false;
@@ -171,7 +173,9 @@ void RecordReader::begin_source(std::string name) {
   m_impl->warned_not_cloudtrail = false;
 }
 
-const ReaderCounters& RecordReader::counters() const { return m_impl->counters; }
+const ReaderCounters& RecordReader::counters() const {
+  return m_impl->counters;
+}
 
 std::size_t RecordReader::parse(const char* data, std::size_t size, bool final) {
   return m_impl->parse_documents(data, size, final, 0);
@@ -529,9 +533,9 @@ Kind RecordReader::Impl::handle_lookup_string(std::string_view json, int depth) 
   inner_buffer.assign(json);
   ensure_padding(inner_buffer);
   od::document doc;
-  if (auto error = inner_parser.iterate(inner_buffer.data(), inner_buffer.size(),
-                                        inner_buffer.capacity())
-                       .get(doc)) {
+  if (auto error =
+          inner_parser.iterate(inner_buffer.data(), inner_buffer.size(), inner_buffer.capacity())
+              .get(doc)) {
     record_error(fmt::format("CloudTrailEvent: {}", simdjson::error_message(error)));
     return Kind::record;
   }

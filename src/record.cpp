@@ -102,7 +102,9 @@ std::string normalise_event_time(std::string_view t) {
   return out;
 }
 
-std::string_view trim(std::string_view text) { return util::trim(text); }
+std::string_view trim(std::string_view text) {
+  return util::trim(text);
+}
 
 Event materialise(const RecordFields& f, dom::parser& parser, Origin origin) {
   Event event;
@@ -140,9 +142,9 @@ Event materialise(const RecordFields& f, dom::parser& parser, Origin origin) {
     const bool has_response =
         !f.response_json.empty() &&
         !response_parser.parse(f.response_json.data(), f.response_json.size()).get(response);
-    event.launch = extract_launch(event.event_name, event.error_code,
-                                  has_request ? &request : nullptr,
-                                  has_response ? &response : nullptr);
+    event.launch =
+        extract_launch(event.event_name, event.error_code, has_request ? &request : nullptr,
+                       has_response ? &response : nullptr);
   }
   return event;
 }

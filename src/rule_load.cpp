@@ -20,10 +20,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view k_rule_keys[] = {
-    "title",    "id",     "name",       "status",         "description", "references",
-    "author",   "date",   "modified",   "tags",           "logsource",   "detection",
-    "fields",   "level",  "related",    "falsepositives", "license",     "taxonomy",
-    "scope",
+    "title",          "id",        "name",     "status",   "description",
+    "references",     "author",    "date",     "modified", "tags",
+    "logsource",      "detection", "fields",   "level",    "related",
+    "falsepositives", "license",   "taxonomy", "scope",
 };
 constexpr std::string_view k_watchlist_keys[] = {"name", "description", "source", "values"};
 constexpr std::string_view k_statuses[] = {"stable", "test", "experimental", "deprecated",
@@ -34,10 +34,18 @@ struct Modifier {
   std::uint32_t bit;
 };
 constexpr Modifier k_modifiers[] = {
-    {"contains", mod_contains}, {"startswith", mod_startswith}, {"endswith", mod_endswith},
-    {"all", mod_all},           {"cidr", mod_cidr},             {"exists", mod_exists},
-    {"gt", mod_gt},             {"gte", mod_gte},               {"lt", mod_lt},
-    {"lte", mod_lte},           {"re", mod_re},                 {"expand", mod_expand},
+    {"contains", mod_contains},
+    {"startswith", mod_startswith},
+    {"endswith", mod_endswith},
+    {"all", mod_all},
+    {"cidr", mod_cidr},
+    {"exists", mod_exists},
+    {"gt", mod_gt},
+    {"gte", mod_gte},
+    {"lt", mod_lt},
+    {"lte", mod_lte},
+    {"re", mod_re},
+    {"expand", mod_expand},
 };
 
 // Collects errors as "file:line: message".
@@ -59,8 +67,7 @@ private:
   std::vector<std::string> m_list;
 };
 
-template <std::size_t N>
-std::string join_names(const std::string_view (&names)[N]) {
+template <std::size_t N> std::string join_names(const std::string_view (&names)[N]) {
   std::string out;
   for (const auto& name : names) {
     out += out.empty() ? "" : ", ";
@@ -81,9 +88,9 @@ void check_keys(const YAML::Node& map, const std::string& path, Errors& errors,
     }
     if (allowed != nullptr &&
         std::find(std::begin(*allowed), std::end(*allowed), key) == std::end(*allowed)) {
-      errors.add(path, entry.first,
-                 fmt::format("unknown key '{}' in {}; valid keys: {}", key, what,
-                             join_names(*allowed)));
+      errors.add(
+          path, entry.first,
+          fmt::format("unknown key '{}' in {}; valid keys: {}", key, what, join_names(*allowed)));
     }
   }
 }
@@ -253,7 +260,8 @@ void build_test(const std::string& key, const YAML::Node& key_node, const YAML::
       try {
         test.regexes.emplace_back(value, std::regex::ECMAScript);
       } catch (const std::regex_error& e) {
-        errors.add(path, value_node, fmt::format("bad regular expression '{}': {}", value, e.what()));
+        errors.add(path, value_node,
+                   fmt::format("bad regular expression '{}': {}", value, e.what()));
       }
     }
   } else {
@@ -430,10 +438,11 @@ void load_rule_file(const std::string& path, const YAML::Node& doc, std::vector<
   rule.id = scalar_or_error(doc["id"], path, errors, "id", true);
   rule.status = scalar_or_error(doc["status"], path, errors, "status", false);
   rule.description = scalar_or_error(doc["description"], path, errors, "description", false);
-  if (!rule.status.empty() &&
-      std::find(std::begin(k_statuses), std::end(k_statuses), rule.status) == std::end(k_statuses)) {
-    errors.add(path, doc["status"],
-               fmt::format("unknown status '{}', must be: {}", rule.status, join_names(k_statuses)));
+  if (!rule.status.empty() && std::find(std::begin(k_statuses), std::end(k_statuses),
+                                        rule.status) == std::end(k_statuses)) {
+    errors.add(
+        path, doc["status"],
+        fmt::format("unknown status '{}', must be: {}", rule.status, join_names(k_statuses)));
   }
   const std::string level = scalar_or_error(doc["level"], path, errors, "level", true);
   if (auto parsed = parse_level(level)) {
@@ -455,8 +464,10 @@ void load_rule_file(const std::string& path, const YAML::Node& doc, std::vector<
                                  path));
   } else {
     check_duplicates(logsource, path, errors, "logsource");
-    const std::string product = logsource["product"].IsScalar() ? logsource["product"].Scalar() : "";
-    const std::string service = logsource["service"].IsScalar() ? logsource["service"].Scalar() : "";
+    const std::string product =
+        logsource["product"].IsScalar() ? logsource["product"].Scalar() : "";
+    const std::string service =
+        logsource["service"].IsScalar() ? logsource["service"].Scalar() : "";
     if (product != "aws" || service != "cloudtrail") {
       errors.add(path, logsource, "logsource must be product: aws, service: cloudtrail");
     }
@@ -563,7 +574,8 @@ std::vector<std::string> lint_rules(const std::vector<std::string>& paths, RuleS
   for (auto& p : pending) {
     load_detection(p, set, errors);
     if (!p.rule.id.empty() && !ids.insert(p.rule.id).second) {
-      errors.add_plain(fmt::format("{}: rule id '{}' is used by another rule", p.rule.path, p.rule.id));
+      errors.add_plain(
+          fmt::format("{}: rule id '{}' is used by another rule", p.rule.path, p.rule.id));
     }
     set.rules.push_back(std::move(p.rule));
   }

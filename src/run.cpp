@@ -27,9 +27,9 @@
 #include <cstring>
 #include <fcntl.h>
 #include <functional>
-#include <sys/stat.h>
 #include <mutex>
 #include <optional>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -285,7 +285,9 @@ private:
       std::size_t index;
       {
         std::unique_lock lock(m_mutex);
-        m_cv.wait(lock, [&] { return m_stop || m_next >= m_inputs.size() || m_next < m_taken + m_window; });
+        m_cv.wait(lock, [&] {
+          return m_stop || m_next >= m_inputs.size() || m_next < m_taken + m_window;
+        });
         if (m_stop || m_next >= m_inputs.size()) {
           return;
         }
@@ -347,29 +349,28 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const Options& options) {
 void print_stats(const Totals& t, const InputCounters& inputs, double seconds) {
   const double mb = static_cast<double>(t.bytes_decoded) / 1e6;
   const auto& c = t.counters;
-  std::fprintf(stderr,
-               "trailwatch: stats: inputs %llu (failed %llu, missing %llu), bytes read %llu, "
-               "decoded %llu\n"
-               "trailwatch: stats: documents %llu, records %llu, examined %llu, skipped digest "
-               "%llu insight %llu other %llu (digest files %llu, insight files %llu, other files "
-               "%llu), errors %llu\n"
-               "trailwatch: stats: alerts %llu, time %.3f s, throughput %.1f MB/s\n",
-               static_cast<unsigned long long>(t.inputs),
-               static_cast<unsigned long long>(t.failed_inputs),
-               static_cast<unsigned long long>(inputs.missing),
-               static_cast<unsigned long long>(t.bytes_read),
-               static_cast<unsigned long long>(t.bytes_decoded),
-               static_cast<unsigned long long>(c.documents),
-               static_cast<unsigned long long>(c.records),
-               static_cast<unsigned long long>(c.examined),
-               static_cast<unsigned long long>(c.skipped_digest),
-               static_cast<unsigned long long>(c.skipped_insight),
-               static_cast<unsigned long long>(c.skipped_other),
-               static_cast<unsigned long long>(inputs.skipped_digest_files),
-               static_cast<unsigned long long>(inputs.skipped_insight_files),
-               static_cast<unsigned long long>(inputs.skipped_other_files),
-               static_cast<unsigned long long>(c.errors), static_cast<unsigned long long>(t.alerts),
-               seconds, seconds > 0 ? mb / seconds : 0.0);
+  std::fprintf(
+      stderr,
+      "trailwatch: stats: inputs %llu (failed %llu, missing %llu), bytes read %llu, "
+      "decoded %llu\n"
+      "trailwatch: stats: documents %llu, records %llu, examined %llu, skipped digest "
+      "%llu insight %llu other %llu (digest files %llu, insight files %llu, other files "
+      "%llu), errors %llu\n"
+      "trailwatch: stats: alerts %llu, time %.3f s, throughput %.1f MB/s\n",
+      static_cast<unsigned long long>(t.inputs), static_cast<unsigned long long>(t.failed_inputs),
+      static_cast<unsigned long long>(inputs.missing),
+      static_cast<unsigned long long>(t.bytes_read),
+      static_cast<unsigned long long>(t.bytes_decoded),
+      static_cast<unsigned long long>(c.documents), static_cast<unsigned long long>(c.records),
+      static_cast<unsigned long long>(c.examined),
+      static_cast<unsigned long long>(c.skipped_digest),
+      static_cast<unsigned long long>(c.skipped_insight),
+      static_cast<unsigned long long>(c.skipped_other),
+      static_cast<unsigned long long>(inputs.skipped_digest_files),
+      static_cast<unsigned long long>(inputs.skipped_insight_files),
+      static_cast<unsigned long long>(inputs.skipped_other_files),
+      static_cast<unsigned long long>(c.errors), static_cast<unsigned long long>(t.alerts), seconds,
+      seconds > 0 ? mb / seconds : 0.0);
 }
 
 } // namespace
@@ -378,8 +379,8 @@ int run_scan(const Options& options) {
   const auto started = Clock::now();
 
   // 1. Rules, enrichment and sinks: any failure here stops the run before reading anything.
-  const Matcher matcher(load_rules(options.rule_paths.empty() ? default_rule_paths()
-                                                              : options.rule_paths));
+  const Matcher matcher(
+      load_rules(options.rule_paths.empty() ? default_rule_paths() : options.rule_paths));
   auto enricher = make_enricher(options);
   auto sinks = make_sinks(options);
 

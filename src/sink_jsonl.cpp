@@ -31,6 +31,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Sink> make_jsonl_sink(std::FILE* out) { return std::make_unique<JsonlSink>(out); }
+std::unique_ptr<Sink> make_jsonl_sink(std::FILE* out) {
+  return std::make_unique<JsonlSink>(out);
+}
 
 } // namespace trailwatch

@@ -68,9 +68,9 @@ private:
     const LaunchFacts& l = e.launch;
     using util::printable;
     std::string level = util::to_upper(level_name(alert.level));
-    std::string out = fmt::format("{} {} {}", printable(e.event_time),
-                                  paint(level_color(alert.level), level),
-                                  paint("\x1b[1m", printable(alert.rule_title)));
+    std::string out =
+        fmt::format("{} {} {}", printable(e.event_time), paint(level_color(alert.level), level),
+                    paint("\x1b[1m", printable(alert.rule_title)));
     if (alert.count > 1) {
       out += fmt::format(" (×{})", alert.count);
     }
@@ -98,8 +98,9 @@ private:
     out += what + '\n';
 
     // Who and from where.
-    std::string who = fmt::format("  actor {} {}", printable(e.identity.type.empty() ? "?" : e.identity.type),
-                                  printable(e.actor));
+    std::string who =
+        fmt::format("  actor {} {}", printable(e.identity.type.empty() ? "?" : e.identity.type),
+                    printable(e.actor));
     if (!e.identity.access_key_id.empty()) {
       who += " key " + printable(e.identity.access_key_id);
     }
@@ -125,8 +126,8 @@ private:
       out += list + '\n';
     }
     out += fmt::format("  rule {}  event {}  source {}#{}\n", printable(alert.rule_id),
-                       printable(e.event_id.empty() ? "-" : e.event_id),
-                       printable(e.origin.source), e.origin.record);
+                       printable(e.event_id.empty() ? "-" : e.event_id), printable(e.origin.source),
+                       e.origin.record);
     return out;
   }
 

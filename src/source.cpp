@@ -40,7 +40,8 @@ FileRole role_of(const fs::path& path) {
 void walk(const fs::path& root, std::vector<Input>& out, InputCounters& counters) {
   std::vector<Input> found;
   std::error_code ec;
-  auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+  auto it =
+      fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
   for (; !ec && it != fs::end(it); it.increment(ec)) {
     const auto& entry = *it;
     const auto name = entry.path().filename().native();

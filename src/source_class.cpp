@@ -89,7 +89,7 @@ public:
 
 } // namespace
 
-const char *source_kind_name(SourceKind kind) {
+const char* source_kind_name(SourceKind kind) {
   switch (kind) {
   case SourceKind::unknown:
     return "unknown";

@@ -22,7 +22,8 @@ namespace {
 
 std::string version_text(const std::vector<DatabaseInfo>& databases) {
   std::string out = fmt::format("trailwatch {} ({})\n", TRAILWATCH_VERSION, TRAILWATCH_GIT_REV);
-  out += fmt::format("simdjson {} (active implementation: {}, {})\n", TRAILWATCH_STRINGIFY(SIMDJSON_VERSION),
+  out += fmt::format("simdjson {} (active implementation: {}, {})\n",
+                     TRAILWATCH_STRINGIFY(SIMDJSON_VERSION),
                      simdjson::get_active_implementation()->name(),
                      simdjson::get_active_implementation()->description());
   out += fmt::format("libdeflate {}, zlib {}, libmaxminddb {}, sqlite {}, fmt {}.{}.{}\n",
@@ -34,8 +35,8 @@ std::string version_text(const std::vector<DatabaseInfo>& databases) {
     out += "geoip: no database (see --geoip, TRAILWATCH_GEOIP)\n";
   }
   for (const auto& db : databases) {
-    out += fmt::format("geoip: {} ({}, {}, built {})\n", db.path, db.type, db.layout,
-                       db.build_date);
+    out +=
+        fmt::format("geoip: {} ({}, {}, built {})\n", db.path, db.type, db.layout, db.build_date);
   }
   return out;
 }

@@ -37,14 +37,14 @@ struct Instance {
 struct LaunchFacts {
   bool is_launch_api = false; // eventName is one of the launch paths we understand
   Outcome outcome = Outcome::none;
-  std::vector<std::string> instance_types;  // lower-case, de-duplicated; response first
-  std::vector<std::string> request_types;   // as requested (lower-case)
-  std::vector<std::string> response_types;  // as launched (lower-case)
-  std::optional<std::int64_t> min_count;    // requested minimum (instancesSet / instanceCount)
-  std::optional<std::int64_t> max_count;    // requested maximum / target capacity
-  std::int64_t launched_count = 0;          // instances in the response
-  std::vector<Instance> instances;          // from the response, in order
-  std::string launch_template;              // "lt-… v3" when a launch template is used
+  std::vector<std::string> instance_types; // lower-case, de-duplicated; response first
+  std::vector<std::string> request_types;  // as requested (lower-case)
+  std::vector<std::string> response_types; // as launched (lower-case)
+  std::optional<std::int64_t> min_count;   // requested minimum (instancesSet / instanceCount)
+  std::optional<std::int64_t> max_count;   // requested maximum / target capacity
+  std::int64_t launched_count = 0;         // instances in the response
+  std::vector<Instance> instances;         // from the response, in order
+  std::string launch_template;             // "lt-… v3" when a launch template is used
 };
 
 // userIdentity fields that identify the caller (cloudtrail.md §5).

@@ -43,12 +43,12 @@ struct GeoipCandidate {
 };
 
 // Name of the environment variable with colon-separated database files or folders.
-inline constexpr const char *k_geoip_env = "TRAILWATCH_GEOIP";
+inline constexpr const char* k_geoip_env = "TRAILWATCH_GEOIP";
 
 // Expands `paths` of `origin`: a file is taken as is, a directory gives its *.mmdb files (sorted;
 // a combined file wins over its -ipv4/-ipv6 halves). Throws Fatal for a missing path, a path that
 // is neither a regular file nor a directory, or a directory without *.mmdb files.
-std::vector<GeoipCandidate> expand_geoip_paths(const std::vector<std::string> &paths,
+std::vector<GeoipCandidate> expand_geoip_paths(const std::vector<std::string>& paths,
                                                GeoipOrigin origin);
 
 // The folders auto-discovery searches, in order: `<exe dir>/../data/geoip`,
@@ -60,20 +60,20 @@ std::vector<std::string> default_geoip_folders();
 // Lists the database files in `folders` (in folder order, names sorted) whose names look like
 // GeoIP databases: GeoLite2-*, GeoIP2-*, dbip-*, asn*, *-country*, *-city*, *-asn* (.mmdb,
 // case-insensitive). A combined file wins over its -ipv4/-ipv6 halves. Missing folders are skipped.
-std::vector<GeoipCandidate> scan_geoip_folders(const std::vector<std::string> &folders);
+std::vector<GeoipCandidate> scan_geoip_folders(const std::vector<std::string>& folders);
 
 // Chooses the candidates for `config`: its paths, else TRAILWATCH_GEOIP, else the default folders.
 // Returns nothing when `config.disabled`. Throws Fatal as expand_geoip_paths() does.
-std::vector<GeoipCandidate> discover_geoip_databases(const GeoipConfig &config);
+std::vector<GeoipCandidate> discover_geoip_databases(const GeoipConfig& config);
 
 // Opens `candidates` in order and returns an enricher that classifies each source and looks up
 // public addresses in all of them, the first database giving a field winning. Explicit candidates
 // that fail to open or hold no country, city or ASN data throw Fatal naming the path and the
 // libmaxminddb reason; discovered ones print a warning (unknown layouts a debug line) and are
 // skipped. With no usable database the result is the classifying enricher.
-std::unique_ptr<Enricher> open_geoip_enricher(const std::vector<GeoipCandidate> &candidates);
+std::unique_ptr<Enricher> open_geoip_enricher(const std::vector<GeoipCandidate>& candidates);
 
 // open_geoip_enricher(discover_geoip_databases(`config`)); the classifying enricher when disabled.
-std::unique_ptr<Enricher> make_geoip_enricher(const GeoipConfig &config);
+std::unique_ptr<Enricher> make_geoip_enricher(const GeoipConfig& config);
 
 } // namespace trailwatch

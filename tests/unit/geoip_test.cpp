@@ -50,13 +50,13 @@ struct TempDir {
       fs::remove_all(path, ec);
     }
   }
-  TempDir(const TempDir &) = delete;
-  TempDir &operator=(const TempDir &) = delete;
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
 };
 
 // Runs `command` through the shell; returns its exit status and appends its output to `output`.
-int run_command(const std::string &command, std::string &output) {
-  FILE *pipe = popen((command + " 2>&1").c_str(), "r");
+int run_command(const std::string& command, std::string& output) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) {
     return -1;
   }
@@ -91,11 +91,11 @@ struct Generated {
     }
   }
 
-  std::string path(const std::string &name) const { return (dir.path / name).string(); }
+  std::string path(const std::string& name) const { return (dir.path / name).string(); }
 };
 
 // Generates the databases on first use, once per test program.
-const Generated &generated() {
+const Generated& generated() {
   static const Generated k_generated;
   return k_generated;
 }
@@ -103,8 +103,8 @@ const Generated &generated() {
 // Saves an environment variable and restores it at destruction.
 class ScopedEnv {
 public:
-  ScopedEnv(const char *name, const std::optional<std::string> &value) : m_name(name) {
-    if (const char *old = std::getenv(name)) {
+  ScopedEnv(const char* name, const std::optional<std::string>& value) : m_name(name) {
+    if (const char* old = std::getenv(name)) {
       m_old = old;
     }
     if (value) {
@@ -120,16 +120,16 @@ public:
       unsetenv(m_name);
     }
   }
-  ScopedEnv(const ScopedEnv &) = delete;
-  ScopedEnv &operator=(const ScopedEnv &) = delete;
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
 
 private:
-  const char *m_name;
+  const char* m_name;
   std::optional<std::string> m_old;
 };
 
 // One line per GeoInfo, for readable comparisons.
-std::string dump(const GeoInfo &info) {
+std::string dump(const GeoInfo& info) {
   std::string out = std::string(source_kind_name(info.kind)) + " ip=" + info.ip +
                     " country=" + info.country + " name=" + info.country_name +
                     " city=" + info.city;
@@ -141,7 +141,7 @@ std::string dump(const GeoInfo &info) {
 class GeoipTest : public testing::Test {
 protected:
   void SetUp() override {
-    const Generated &g = generated();
+    const Generated& g = generated();
     if (!g.skip_reason.empty()) {
       GTEST_SKIP() << g.skip_reason;
     }
@@ -150,24 +150,24 @@ protected:
     m_env.emplace(k_geoip_env, std::nullopt);
   }
 
-  static std::string db(const std::string &name) { return generated().path(name); }
+  static std::string db(const std::string& name) { return generated().path(name); }
 
   // An enricher over the generated databases `names`, given as --geoip paths.
-  static std::unique_ptr<Enricher> open(const std::vector<std::string> &names) {
+  static std::unique_ptr<Enricher> open(const std::vector<std::string>& names) {
     GeoipConfig config;
-    for (const auto &name : names) {
+    for (const auto& name : names) {
       config.paths.push_back(db(name));
     }
     return make_geoip_enricher(config);
   }
 
   // The message of the Fatal that opening `paths` throws ("" when none is thrown).
-  static std::string fatal_message(const std::vector<std::string> &paths) {
+  static std::string fatal_message(const std::vector<std::string>& paths) {
     GeoipConfig config;
     config.paths = paths;
     try {
       make_geoip_enricher(config);
-    } catch (const Fatal &e) {
+    } catch (const Fatal& e) {
       return e.what();
     }
     return {};
@@ -289,7 +289,7 @@ TEST_F(GeoipTest, MappedIpv6IsNormalisedBeforeLookup) {
   // no-alias.mmdb has no ::ffff:0:0/96 alias: mmdblookup finds nothing for the mapped form, so
   // only the normalisation to dotted IPv4 makes these work.
   const auto geo = open({"no-alias.mmdb"});
-  for (const char *input : {"::ffff:203.0.113.7", "::FFFF:203.0.113.7", "::ffff:cb00:7107"}) {
+  for (const char* input : {"::ffff:203.0.113.7", "::FFFF:203.0.113.7", "::ffff:cb00:7107"}) {
     SCOPED_TRACE(input);
     EXPECT_EQ(dump(geo->lookup(input)),
               "public ip=203.0.113.7 country=BR name=Brazil city= asn=- org=");
@@ -299,7 +299,7 @@ TEST_F(GeoipTest, MappedIpv6IsNormalisedBeforeLookup) {
 TEST_F(GeoipTest, PrivateAndReservedAreNotLookedUp) {
   const auto geo = open({"GeoLite2-Country.mmdb"});
   // 10/8 and fc00::/7 hold trap data: a lookup would give ZZ.
-  for (const char *input : {"10.1.2.3", "::ffff:10.1.2.3", "fd12::1", "192.168.10.20", "127.0.0.1",
+  for (const char* input : {"10.1.2.3", "::ffff:10.1.2.3", "fd12::1", "192.168.10.20", "127.0.0.1",
                             "::1", "fe80::1", "169.254.169.254", "100.64.1.1"}) {
     SCOPED_TRACE(input);
     const GeoInfo info = geo->lookup(input);
@@ -311,7 +311,7 @@ TEST_F(GeoipTest, PrivateAndReservedAreNotLookedUp) {
 
 TEST_F(GeoipTest, AwsNamesAreLabelledAndNotLookedUp) {
   const auto geo = open({"GeoLite2-City.mmdb", "GeoLite2-ASN.mmdb"});
-  for (const char *input :
+  for (const char* input :
        {"ec2.amazonaws.com", "autoscaling.amazonaws.com", "eks-nodegroup.amazonaws.com"}) {
     SCOPED_TRACE(input);
     EXPECT_EQ(dump(geo->lookup(input)), "aws-service ip= country= name= city= asn=- org=");
@@ -326,7 +326,7 @@ TEST_F(GeoipTest, InvalidValuesAreLabelledAndNotLookedUp) {
   // 8.8.0/24 and 6.237.252/24 hold trap data: getaddrinfo would read "8.8.8" as 8.8.0.8 and
   // "06.237.252.245" as octal.
   const auto geo = open({"GeoLite2-Country.mmdb"});
-  for (const char *input : {"06.237.252.245", "253.252.51.07", "8.8.8", "fe80::1%lo", "1.2.3.4 ",
+  for (const char* input : {"06.237.252.245", "253.252.51.07", "8.8.8", "fe80::1%lo", "1.2.3.4 ",
                             "203.0.113.7 ", " 203.0.113.7", "AWS Internal/", "::ffff:8.8.8"}) {
     SCOPED_TRACE(input);
     EXPECT_EQ(dump(geo->lookup(input)), "invalid ip= country= name= city= asn=- org=");
@@ -370,7 +370,7 @@ TEST_F(GeoipTest, ExplicitBrokenPathsAreFatal) {
   EXPECT_THAT(message, HasSubstr(MMDB_strerror(MMDB_FILE_OPEN_ERROR)));
   EXPECT_THAT(message, HasSubstr("No such file or directory"));
 
-  for (const char *name : {"corrupt.mmdb", "not-an-mmdb.mmdb", "empty.mmdb"}) {
+  for (const char* name : {"corrupt.mmdb", "not-an-mmdb.mmdb", "empty.mmdb"}) {
     SCOPED_TRACE(name);
     message = fatal_message({db("GeoLite2-ASN.mmdb"), db(name)});
     EXPECT_THAT(message, HasSubstr("--geoip " + db(name) + ": cannot open GeoIP database: "));
@@ -439,7 +439,7 @@ TEST_F(GeoipTest, EnvironmentVariableIsExplicit) {
     try {
       make_geoip_enricher(GeoipConfig{});
       ADD_FAILURE() << "expected Fatal";
-    } catch (const Fatal &e) {
+    } catch (const Fatal& e) {
       EXPECT_THAT(e.what(), HasSubstr(std::string(k_geoip_env) + ": " + db("corrupt.mmdb")));
     }
   }
@@ -462,7 +462,7 @@ TEST_F(GeoipTest, AutoDiscoveryWarnsAboutBrokenFilesAndDeduplicatesRoles) {
   const auto candidates =
       scan_geoip_folders({(root.path / "missing").string(), a.string(), b.string(), a.string()});
   std::vector<std::string> names;
-  for (const auto &candidate : candidates) {
+  for (const auto& candidate : candidates) {
     EXPECT_EQ(candidate.origin, GeoipOrigin::discovered);
     names.push_back(fs::path(candidate.path).filename().string());
   }
@@ -478,7 +478,7 @@ TEST_F(GeoipTest, AutoDiscoveryWarnsAboutBrokenFilesAndDeduplicatesRoles) {
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
 
   std::vector<std::string> used;
-  for (const auto &info : geo->databases()) {
+  for (const auto& info : geo->databases()) {
     used.push_back(info.path);
   }
   EXPECT_THAT(used, testing::ElementsAre((a / "GeoLite2-Country.mmdb").string(),
@@ -495,7 +495,7 @@ TEST_F(GeoipTest, AutoDiscoveryPrefersCombinedFileOverHalves) {
   const fs::path halves = root.path / "halves";
   fs::create_directories(both);
   fs::create_directories(halves);
-  for (const char *name :
+  for (const char* name :
        {"geo-test-country.mmdb", "geo-test-country-ipv4.mmdb", "geo-test-country-ipv6.mmdb"}) {
     fs::copy_file(db("flat-country.mmdb"), both / name);
   }
@@ -560,7 +560,7 @@ TEST_F(GeoipTest, ConcurrentLookupsAgree) {
         if (geo->lookup(own).country != "DE") {
           ++mismatches;
         }
-        const auto &[input, want] = expected[static_cast<std::size_t>(round + t) % expected.size()];
+        const auto& [input, want] = expected[static_cast<std::size_t>(round + t) % expected.size()];
         if (dump(geo->lookup(input)) != want) {
           ++mismatches;
         }
@@ -568,7 +568,7 @@ TEST_F(GeoipTest, ConcurrentLookupsAgree) {
       }
     });
   }
-  for (auto &thread : threads) {
+  for (auto& thread : threads) {
     thread.join();
   }
   EXPECT_EQ(checked.load(), k_threads * k_rounds * 2);

@@ -17,14 +17,14 @@ struct Case {
   std::string ip; // expected normalised address ("" for non-addresses)
 };
 
-void PrintTo(const Case &c, std::ostream *os) {
+void PrintTo(const Case& c, std::ostream* os) {
   *os << testing::PrintToString(c.input) << " → " << source_kind_name(c.kind);
 }
 
 class ClassifySource : public testing::TestWithParam<Case> {};
 
 TEST_P(ClassifySource, KindAndNormalisedAddress) {
-  const Case &c = GetParam();
+  const Case& c = GetParam();
   const GeoInfo info = classify_source(c.input);
   EXPECT_EQ(source_kind_name(info.kind), std::string(source_kind_name(c.kind)));
   EXPECT_EQ(info.ip, c.ip);

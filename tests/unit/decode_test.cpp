@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+// decode.hpp: gzip detection by magic bytes, plain passthrough, single and multi-member gzip,
+// truncated and corrupt members (prefix recovered), trailing garbage, the output size cap, and
+// StreamDecoder fed in chunks of any size. Gzip data is made here with zlib.
+#include "trailwatch/decode.hpp"
+
+#include <gtest/gtest.h>
+#include <random>
+#include <string>
+#include <zlib.h>
+
+namespace trailwatch {
+namespace {
+
+// Compresses `data` as one gzip member (windowBits 15 + 16).
+std::string gzip(std::string_view data, int level = Z_DEFAULT_COMPRESSION) {
+  z_stream zs{};
+  EXPECT_EQ(deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+// Text that compresses poorly, so a cut in the compressed stream lands near the same fraction
+// of the output.
+std::string varied_text(std::size_t lines) {
+  std::mt19937 rng(42);
+  std::string text;
+  for (std::size_t i = 0; i < lines; ++i) {
+    text += "{\"eventID\":\"" + std::to_string(rng()) + "-" + std::to_string(rng()) +
+            "\",\"n\":" + std::to_string(i) + "}\n";
+  }
+  return text;
+}
+
+// Feeds `input` to a StreamDecoder in chunks of the sizes `next_size()` returns.
+template <typename NextSize>
+std::string stream_decode(std::string_view input, NextSize next_size, bool& finished_ok,
+                          bool& fed_ok) {
+  StreamDecoder decoder;
+  std::string out;
+  fed_ok = true;
+  for (std::size_t pos = 0; pos < input.size();) {
+    const std::size_t n = std::min(next_size(), input.size() - pos);
+    fed_ok = decoder.feed(input.substr(pos, n), out) && fed_ok;
+    pos += n;
+  }
+  finished_ok = decoder.finish(out);
+  return out;
+}
+
+TEST(DecodeMagic, DetectsGzipByFirstTwoBytesOnly) {
+  EXPECT_TRUE(looks_gzip("\x1f\x8b"));
+  EXPECT_TRUE(looks_gzip(gzip("x")));
+  EXPECT_FALSE(looks_gzip(""));
+  EXPECT_FALSE(looks_gzip("\x1f"));
+  EXPECT_FALSE(looks_gzip("\x8b\x1f"));
+  EXPECT_FALSE(looks_gzip("{\"Records\":[]}"));
+  EXPECT_FALSE(looks_gzip(std::string("\x1f\x00", 2)));
+}
+
+TEST(DecodeAll, PlainInputPassesThroughPadded) {
+  const std::string input = "{\"Records\":[]}\n";
+  const Decoded d = decode_all(input, 1 << 20);
+  EXPECT_FALSE(d.gzip);
+  EXPECT_TRUE(d.error.empty());
+  EXPECT_EQ(d.data, input);
+  EXPECT_GE(d.data.capacity(), d.data.size() + k_padding);
+}
+
+TEST(DecodeAll, EmptyInputIsPlainAndEmpty) {
+  const Decoded d = decode_all("", 1 << 20);
+  EXPECT_FALSE(d.gzip);
+  EXPECT_TRUE(d.error.empty());
+  EXPECT_TRUE(d.data.empty());
+}
+
+TEST(DecodeAll, SingleMember) {
+  const std::string text = varied_text(200);
+  const Decoded d = decode_all(gzip(text), 64 << 20);
+  EXPECT_TRUE(d.gzip);
+  EXPECT_TRUE(d.error.empty()) << d.error;
+  EXPECT_EQ(d.data, text);
+  EXPECT_GE(d.data.capacity(), d.data.size() + k_padding);
+}
+
+TEST(DecodeAll, MultiMemberIsConcatenated) {
+  const std::string a = varied_text(50);
+  const std::string b = "{\"second\":true}\n";
+  const std::string c = varied_text(3);
+  const Decoded d = decode_all(gzip(a) + gzip(b) + gzip(c), 64 << 20);
+  EXPECT_TRUE(d.gzip);
+  EXPECT_TRUE(d.error.empty()) << d.error;
+  EXPECT_EQ(d.data, a + b + c);
+}
+
+TEST(DecodeAll, MemberLargerThanFirstGuessGrows) {
+  // 8 MB of zeros compresses ~1000:1, far beyond the initial output guess.
+  const std::string zeros(8 << 20, '\0');
+  const Decoded d = decode_all(gzip(zeros), 64 << 20);
+  EXPECT_TRUE(d.error.empty()) << d.error;
+  EXPECT_EQ(d.data.size(), zeros.size());
+  EXPECT_EQ(d.data, zeros);
+}
+
+TEST(DecodeAll, TruncatedMemberRecoversPrefixAndReportsError) {
+  const std::string text = varied_text(20000);
+  const std::string z = gzip(text);
+  ASSERT_GT(z.size(), 1000u);
+  const std::string cut = z.substr(0, z.size() / 2);
+  const Decoded d = decode_all(cut, 64 << 20);
+  EXPECT_TRUE(d.gzip);
+  EXPECT_FALSE(d.error.empty());
+  // Bytes before the cut are recovered: a real prefix of the original, a good part of it.
+  ASSERT_GT(d.data.size(), text.size() / 4);
+  EXPECT_LT(d.data.size(), text.size());
+  EXPECT_EQ(text.compare(0, d.data.size(), d.data), 0);
+  EXPECT_GE(d.data.capacity(), d.data.size() + k_padding);
+}
+
+TEST(DecodeAll, TruncatedSecondMemberKeepsFirstMemberAndPrefix) {
+  const std::string a = varied_text(100);
+  const std::string b = varied_text(20000);
+  const std::string zb = gzip(b);
+  const std::string input = gzip(a) + zb.substr(0, zb.size() - zb.size() / 3);
+  const Decoded d = decode_all(input, 64 << 20);
+  EXPECT_FALSE(d.error.empty());
+  ASSERT_GT(d.data.size(), a.size());
+  EXPECT_EQ(d.data.compare(0, a.size(), a), 0);
+  EXPECT_EQ(b.compare(0, d.data.size() - a.size(), d.data.substr(a.size())), 0);
+}
+
+TEST(DecodeAll, MissingTrailerIsAnError) {
+  // Only the 8-byte CRC/ISIZE trailer is missing: all data is there, but the member is cut.
+  const std::string text = varied_text(100);
+  const std::string z = gzip(text);
+  const Decoded d = decode_all(z.substr(0, z.size() - 8), 64 << 20);
+  EXPECT_FALSE(d.error.empty());
+  EXPECT_EQ(text.compare(0, d.data.size(), d.data), 0);
+}
+
+TEST(DecodeAll, CorruptDataIsAnError) {
+  const std::string text = varied_text(2000);
+  std::string z = gzip(text);
+  for (std::size_t i = z.size() / 2; i < z.size() / 2 + 64; ++i) {
+    z[i] = static_cast<char>(~z[i]);
+  }
+  const Decoded d = decode_all(z, 64 << 20);
+  EXPECT_FALSE(d.error.empty());
+  EXPECT_NE(d.data, text);
+}
+
+TEST(DecodeAll, TrailingGarbageKeepsDataAndReportsError) {
+  const std::string text = "{\"Records\":[]}\n";
+  const Decoded d = decode_all(gzip(text) + "this is not gzip", 1 << 20);
+  EXPECT_EQ(d.data, text);
+  EXPECT_FALSE(d.error.empty());
+  EXPECT_NE(d.error.find("trailing garbage"), std::string::npos) << d.error;
+}
+
+TEST(DecodeAll, GzipBombStopsAtLimit) {
+  const std::size_t limit = 1 << 20;
+  const std::string bomb = gzip(std::string(20 << 20, '\0'), Z_BEST_COMPRESSION);
+  ASSERT_LT(bomb.size(), 100u * 1024);
+  const Decoded d = decode_all(bomb, limit);
+  EXPECT_TRUE(d.gzip);
+  EXPECT_FALSE(d.error.empty());
+  EXPECT_NE(d.error.find("limit"), std::string::npos) << d.error;
+  EXPECT_LE(d.data.size(), limit);
+}
+
+TEST(DecodeAll, OutputExactlyAtLimitIsAccepted) {
+  const std::string text(4096, 'x');
+  const Decoded d = decode_all(gzip(text), text.size());
+  EXPECT_TRUE(d.error.empty()) << d.error;
+  EXPECT_EQ(d.data, text);
+}
+
+TEST(StreamDecoder, OneByteChunksGiveSameOutput) {
+  const std::string text = varied_text(300) + std::string(100000, 'z');
+  const std::string input = gzip(text) + gzip("tail\n");
+  bool finished = false, fed = false;
+  const std::string out = stream_decode(input, [] { return std::size_t{1}; }, finished, fed);
+  EXPECT_TRUE(fed);
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(out, text + "tail\n");
+}
+
+TEST(StreamDecoder, RandomChunksGiveSameOutputAsDecodeAll) {
+  const std::string text = varied_text(5000);
+  const std::string input = gzip(text) + gzip(std::string(300000, '\0')) + gzip(varied_text(7));
+  const Decoded whole = decode_all(input, 64 << 20);
+  ASSERT_TRUE(whole.error.empty()) << whole.error;
+  for (unsigned seed : {1u, 2u, 3u, 4u}) {
+    SCOPED_TRACE(seed);
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<std::size_t> size(1, 70000);
+    bool finished = false, fed = false;
+    const std::string out = stream_decode(input, [&] { return size(rng); }, finished, fed);
+    EXPECT_TRUE(fed);
+    EXPECT_TRUE(finished);
+    EXPECT_EQ(out.size(), whole.data.size());
+    EXPECT_TRUE(out == whole.data);
+  }
+}
+
+TEST(StreamDecoder, WholeBombInOneChunkIsComplete) {
+  // One chunk inflating to far more than the internal buffer.
+  const std::string zeros(5 << 20, '\0');
+  bool finished = false, fed = false;
+  const std::string out =
+      stream_decode(gzip(zeros), [] { return std::size_t{1} << 30; }, finished, fed);
+  EXPECT_TRUE(fed);
+  EXPECT_TRUE(finished);
+  EXPECT_TRUE(out == zeros);
+}
+
+TEST(StreamDecoder, CutMemberFailsAtFinish) {
+  const std::string text = varied_text(3000);
+  const std::string z = gzip(text);
+  StreamDecoder decoder;
+  std::string out;
+  EXPECT_TRUE(decoder.feed(std::string_view(z).substr(0, z.size() / 2), out));
+  EXPECT_TRUE(decoder.gzip());
+  EXPECT_FALSE(decoder.finish(out));
+  EXPECT_FALSE(decoder.error().empty());
+  // What came before the cut was delivered.
+  EXPECT_GT(out.size(), 0u);
+  EXPECT_EQ(text.compare(0, out.size(), out), 0);
+}
+
+TEST(StreamDecoder, CutAfterCompleteMemberFailsAtFinish) {
+  const std::string a = "{\"a\":1}\n";
+  const std::string zb = gzip(varied_text(50));
+  StreamDecoder decoder;
+  std::string out;
+  EXPECT_TRUE(decoder.feed(gzip(a) + zb.substr(0, 10), out));
+  EXPECT_FALSE(decoder.finish(out));
+  EXPECT_EQ(out.substr(0, a.size()), a);
+}
+
+TEST(StreamDecoder, TrailingGarbageFails) {
+  StreamDecoder decoder;
+  std::string out;
+  const bool fed = decoder.feed(gzip("x\n") + "garbage", out);
+  EXPECT_FALSE(fed);
+  EXPECT_FALSE(decoder.error().empty());
+  EXPECT_EQ(out, "x\n");
+  EXPECT_FALSE(decoder.finish(out));
+}
+
+TEST(StreamDecoder, CorruptMemberFails) {
+  std::string z = gzip(varied_text(2000));
+  for (std::size_t i = 20; i < 120; ++i) {
+    z[i] = static_cast<char>(~z[i]);
+  }
+  StreamDecoder decoder;
+  std::string out;
+  const bool fed = decoder.feed(z, out);
+  const bool finished = decoder.finish(out);
+  EXPECT_FALSE(fed && finished);
+  EXPECT_FALSE(decoder.error().empty());
+}
+
+TEST(StreamDecoder, PlainStreamOfOneByte) {
+  StreamDecoder decoder;
+  std::string out;
+  EXPECT_TRUE(decoder.feed("{", out));
+  EXPECT_TRUE(decoder.finish(out));
+  EXPECT_EQ(out, "{");
+  EXPECT_FALSE(decoder.gzip());
+}
+
+TEST(StreamDecoder, LoneGzipMagicByteIsPlain) {
+  // A single 0x1f byte cannot be gzip (the magic needs two bytes): it passes through.
+  StreamDecoder decoder;
+  std::string out;
+  EXPECT_TRUE(decoder.feed("\x1f", out));
+  EXPECT_TRUE(decoder.finish(out));
+  EXPECT_EQ(out, "\x1f");
+}
+
+TEST(StreamDecoder, PlainStreamInOneByteChunks) {
+  const std::string text = "{\"Records\":[{\"eventName\":\"RunInstances\"}]}\n";
+  bool finished = false, fed = false;
+  const std::string out = stream_decode(text, [] { return std::size_t{1}; }, finished, fed);
+  EXPECT_TRUE(fed);
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(out, text);
+}
+
+TEST(StreamDecoder, EmptyStream) {
+  StreamDecoder decoder;
+  std::string out;
+  EXPECT_TRUE(decoder.finish(out));
+  EXPECT_TRUE(out.empty());
+}
+
+} // namespace
+} // namespace trailwatch
