@@ -20,7 +20,7 @@ endif()
 
 add_library(trailwatch_warnings INTERFACE)
 target_compile_options(trailwatch_warnings INTERFACE
-  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Wunused -Wnull-dereference
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Wunused
   -Wdouble-promotion -Wimplicit-fallthrough)
 if(TRAILWATCH_DEV)
   target_compile_options(trailwatch_warnings INTERFACE -Werror)

@@ -149,7 +149,8 @@ struct RecordReader::Impl {
 
   void parse_final_tail(const char* data, std::size_t size, std::size_t offset);
   std::size_t parse_documents(const char* data, std::size_t size, bool final,
-                              std::size_t base_offset);
+                              std::size_t base_offset, bool line_mode = false);
+  std::size_t parse_lines(const char* data, std::size_t size, bool final, std::size_t base_offset);
   void handle_document(od::document_reference doc, std::size_t offset, bool& failed);
   Kind handle_value(od::value value, int depth);
   Kind handle_object(od::object object, int depth);
@@ -183,7 +184,7 @@ std::size_t RecordReader::parse(const char* data, std::size_t size, bool final) 
 
 // Splits data into documents and reads each. Returns bytes consumed.
 std::size_t RecordReader::Impl::parse_documents(const char* data, std::size_t size, bool final,
-                                                std::size_t base_offset) {
+                                                std::size_t base_offset, bool line_mode) {
   std::size_t pos = skip_space(data, size, 0);
   while (pos < size) {
     const std::size_t remaining = size - pos;
@@ -195,14 +196,21 @@ std::size_t RecordReader::Impl::parse_documents(const char* data, std::size_t si
     }
     bool failed = false;
     std::size_t failed_at = 0;
-    for (auto it = stream.begin(); it != stream.end(); ++it) {
+    bool first = true;
+    for (auto it = stream.begin(); it != stream.end(); ++it, first = false) {
       const std::size_t offset = pos + it.current_index();
       auto doc = *it;
       if (doc.error()) {
-        // Stage-1 errors (invalid UTF-8, unclosed string) hit the whole batch: fall back to
-        // line by line, so one bad line does not cost the lines around it.
+        // Stage-1 errors (invalid UTF-8, an unclosed string) fail the whole batch at its first
+        // document, whichever line is bad: read the batch line by line instead, so one bad
+        // line costs only itself.
+        if (first && !line_mode && std::memchr(data + pos, '\n', remaining) != nullptr) {
+          return pos + parse_lines(data + pos, remaining, final, base_offset + pos);
+        }
         report(fmt::format("document {} (byte {})", document_index, base_offset + offset),
                simdjson::error_message(doc.error()));
+        ++document_index;
+        ++record_index;
         failed = true;
         failed_at = offset;
         break;
@@ -233,6 +241,25 @@ std::size_t RecordReader::Impl::parse_documents(const char* data, std::size_t si
     }
     parse_final_tail(data, size, base_offset + tail);
     return size;
+  }
+  return size;
+}
+
+// Reads `data` one line at a time (the fallback after a stage-1 error). Without `final`, a
+// last line with no newline yet is left for the next call. Returns bytes consumed.
+std::size_t RecordReader::Impl::parse_lines(const char* data, std::size_t size, bool final,
+                                            std::size_t base_offset) {
+  std::size_t pos = 0;
+  while (pos < size) {
+    const void* nl = std::memchr(data + pos, '\n', size - pos);
+    if (nl == nullptr && !final) {
+      return pos;
+    }
+    const std::size_t end = nl ? static_cast<const char*>(nl) - data : size;
+    if (skip_space(data, end, pos) < end) {
+      parse_documents(data + pos, end - pos, true, base_offset + pos, true);
+    }
+    pos = nl ? end + 1 : size;
   }
   return size;
 }

@@ -245,21 +245,35 @@ std::string source_text(const Event& event) {
   return event.origin.source + "#" + std::to_string(event.origin.record);
 }
 
+// Display names with their fallbacks, shared by the template fields and the digest.
+std::string title_of(const Alert& alert) {
+  return alert.rule_title.empty() ? alert.rule_id : alert.rule_title;
+}
+std::string actor_of(const Event& e) {
+  return e.actor.empty() ? e.identity.arn : e.actor;
+}
+std::string account_of(const Event& e) {
+  return e.account.empty() ? e.recipient_account_id : e.account;
+}
+std::string or_dash(std::string text) {
+  return text.empty() ? "-" : text;
+}
+
 // The raw (unescaped) value of every template field for `alert`.
 std::array<std::string, f_field_count> field_values(const Alert& alert) {
   const Event& e = alert.event;
   const LaunchFacts& launch = e.launch;
   std::array<std::string, f_field_count> v;
   v[f_rule] = alert.rule_id;
-  v[f_title] = alert.rule_title.empty() ? alert.rule_id : alert.rule_title;
+  v[f_title] = title_of(alert);
   v[f_level] = level_name(alert.level);
   v[f_event_time] = e.event_time;
   v[f_event_id] = e.event_id;
   v[f_event_name] = e.event_name;
   v[f_event_source] = e.event_source;
   v[f_aws_region] = e.aws_region;
-  v[f_account] = e.account.empty() ? e.recipient_account_id : e.account;
-  v[f_actor] = e.actor.empty() ? e.identity.arn : e.actor;
+  v[f_account] = account_of(e);
+  v[f_actor] = actor_of(e);
   v[f_identity_type] = e.identity.type;
   v[f_access_key_id] = e.identity.access_key_id;
   v[f_source_ip] = e.source_ip;
@@ -654,9 +668,9 @@ std::string build_digest_payload(const std::vector<Alert>& alerts) {
     const Event& e = alert.event;
     std::string key = alert.rule_id.empty() ? alert.rule_title : alert.rule_id;
     key += '\0';
-    key += e.actor.empty() ? e.identity.arn : e.actor;
+    key += actor_of(e);
     key += '\0';
-    key += e.account.empty() ? e.recipient_account_id : e.account;
+    key += account_of(e);
     auto [it, inserted] = index.try_emplace(std::move(key), groups.size());
     if (inserted) {
       groups.push_back(Group{&alert, alert.level, 0, 0, groups.size(), {}});
@@ -694,19 +708,10 @@ std::string build_digest_payload(const std::vector<Alert>& alerts) {
   // One line per group: "*12 ×* GPU instance launched (high) by `actor` in `account` (`types`)".
   const auto group_line = [](const Group& group) {
     const Alert& a = *group.first;
-    const Event& e = a.event;
-    std::string line =
-        "*" + std::to_string(group.events) + " \xC3\x97* " +
-        mrkdwn_value(a.rule_title.empty() ? a.rule_id : a.rule_title, 100) + " (" +
-        level_name(group.level) + ") by `" +
-        mrkdwn_value(e.actor.empty() ? (e.identity.arn.empty() ? "-" : e.identity.arn) : e.actor,
-                     100) +
-        "` in `" +
-        mrkdwn_value(e.account.empty()
-                         ? (e.recipient_account_id.empty() ? "-" : e.recipient_account_id)
-                         : e.account,
-                     32) +
-        "`";
+    std::string line = "*" + std::to_string(group.events) + " \xC3\x97* " +
+                       mrkdwn_value(title_of(a), 100) + " (" + level_name(group.level) + ") by `" +
+                       mrkdwn_value(or_dash(actor_of(a.event)), 100) + "` in `" +
+                       mrkdwn_value(or_dash(account_of(a.event)), 32) + "`";
     if (!group.types.empty()) {
       line += " (`" + mrkdwn_value(join_list(group.types, k_digest_max_types), 150) + "`)";
     }
@@ -784,9 +789,8 @@ std::string build_digest_payload(const std::vector<Alert>& alerts) {
   if (!groups.empty()) {
     const Group& top = groups.front();
     const Alert& a = *top.first;
-    fallback += ": " + std::to_string(top.events) + " \xC3\x97 " +
-                mrkdwn_value(a.rule_title.empty() ? a.rule_id : a.rule_title, 100) + " by " +
-                mrkdwn_value(a.event.actor.empty() ? a.event.identity.arn : a.event.actor, 100);
+    fallback += ": " + std::to_string(top.events) + " \xC3\x97 " + mrkdwn_value(title_of(a), 100) +
+                " by " + mrkdwn_value(or_dash(actor_of(a.event)), 100);
     if (groups.size() > 1) {
       fallback += ", \xE2\x80\xA6";
     }
