@@ -133,6 +133,7 @@ int run_cli(int argc, char** argv) {
 
   app.add_option("--rules", raw.rules,
                  "Rules file or folder, repeatable (default: installed rules)")
+      ->allow_extra_args(false)
       ->group("Rules");
 
   app.add_option("--format", raw.format, "Output format: text or jsonl")
@@ -153,6 +154,7 @@ int run_cli(int argc, char** argv) {
   app.add_option("--geoip", raw.geoip,
                  "GeoIP .mmdb file or folder, repeatable (default: TRAILWATCH_GEOIP, then the "
                  "data folder and /usr/share/GeoIP, /var/lib/GeoIP, ...)")
+      ->allow_extra_args(false)
       ->group("GeoIP");
   app.add_flag("--no-geoip", raw.no_geoip, "Do not look up countries or ASNs")->group("GeoIP");
 

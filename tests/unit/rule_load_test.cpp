@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: MIT
+// rule_load.cpp and condition.cpp: the shipped rules lint clean; every strictness check of the
+// loader (unknown/duplicate keys, bad values, missing keys, unknown fields, modifiers and
+// placeholders, bad conditions, keyword selections, duplicate ids and watch lists, several
+// documents, YAML syntax errors) names the file and line, and all errors of all files are
+// reported; parse_condition precedence, brackets and "N of" forms.
+#include "trailwatch/error.hpp"
+#include "trailwatch/rule.hpp"
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <random>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace trailwatch {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh directory under the system temp folder, removed at the end of the test.
+class TempDir {
+public:
+  TempDir() {
+    static std::atomic<unsigned> counter{0};
+    std::random_device rd;
+    m_path = fs::temp_directory_path() /
+             ("trailwatch_rule_load_test_" + std::to_string(::getpid()) + "_" +
+              std::to_string(counter++) + "_" + std::to_string(rd()));
+    fs::create_directories(m_path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  // Writes `text` to `name` (sub-folders are created) and returns the full path.
+  std::string write(const std::string& name, const std::string& text) const {
+    const fs::path file = m_path / name;
+    fs::create_directories(file.parent_path());
+    std::ofstream(file) << text;
+    return file.string();
+  }
+  std::string path() const { return m_path.string(); }
+
+private:
+  fs::path m_path;
+};
+
+bool any_contains(const std::vector<std::string>& errors, std::string_view needle) {
+  for (const auto& e : errors) {
+    if (e.find(needle) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string joined(const std::vector<std::string>& errors) {
+  std::string out;
+  for (const auto& e : errors) {
+    out += e + "\n";
+  }
+  return out;
+}
+
+// A valid rule; `detection` replaces the detection block and `extra` is appended at the end.
+std::string rule_text(const std::string& id = "00000000-0000-4000-8000-000000000001",
+                      const std::string& detection = "  selection:\n"
+                                                     "    eventName: RunInstances\n"
+                                                     "  condition: selection\n",
+                      const std::string& extra = "") {
+  return "title: Test rule\n"          // line 1
+         "id: " + id + "\n"            // line 2
+         "status: experimental\n"      // line 3
+         "logsource:\n"                // line 4
+         "  product: aws\n"            // line 5
+         "  service: cloudtrail\n"     // line 6
+         "level: high\n"               // line 7
+         "detection:\n"                // line 8
+         + detection + extra;          // line 9...
+}
+
+std::vector<std::string> lint_one(const TempDir& dir, const std::string& text,
+                                  const std::string& name = "rule.yml") {
+  const std::string path = dir.write(name, text);
+  return lint_rules({path}, nullptr);
+}
+
+TEST(RuleLoad, ShippedRulesLintClean) {
+  RuleSet set;
+  const auto errors = lint_rules({TRAILWATCH_RULES_DIR}, &set);
+  EXPECT_TRUE(errors.empty()) << joined(errors);
+  EXPECT_EQ(set.rules.size(), 4u);
+  for (const char* list : {"tier_a_families", "large_families", "large_size_min", "launch_events",
+                           "mass_launch_min", "suppressed_principals", "suppressed_accounts",
+                           "suppressed_source_cidrs"}) {
+    SCOPED_TRACE(list);
+    EXPECT_EQ(set.watchlists.count(list), 1u);
+  }
+  EXPECT_NO_THROW(load_rules({TRAILWATCH_RULES_DIR}));
+}
+
+TEST(RuleLoad, MinimalRuleLoads) {
+  TempDir dir;
+  RuleSet set;
+  const auto errors = lint_rules({dir.write("r.yml", rule_text())}, &set);
+  ASSERT_TRUE(errors.empty()) << joined(errors);
+  ASSERT_EQ(set.rules.size(), 1u);
+  const Rule& rule = set.rules[0];
+  EXPECT_EQ(rule.title, "Test rule");
+  EXPECT_EQ(rule.id, "00000000-0000-4000-8000-000000000001");
+  EXPECT_EQ(rule.level, Level::high);
+  EXPECT_EQ(rule.status, "experimental");
+  EXPECT_EQ(rule.event_names, std::vector<std::string>{"runinstances"});
+}
+
+TEST(RuleLoad, UnknownTopLevelKeyNamesFileAndLine) {
+  TempDir dir;
+  const auto errors = lint_one(dir, rule_text() + "colour: red\n"); // line 12
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_NE(errors[0].find(dir.path() + "/rule.yml:12:"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("unknown key 'colour'"), std::string::npos) << errors[0];
+}
+
+TEST(RuleLoad, DuplicateTopLevelKey) {
+  TempDir dir;
+  const auto errors = lint_one(dir, rule_text() + "title: Second title\n");
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_NE(errors[0].find("rule.yml:12:"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("duplicate key 'title'"), std::string::npos) << errors[0];
+}
+
+TEST(RuleLoad, DuplicateKeyInSelection) {
+  TempDir dir;
+  const auto errors = lint_one(dir, rule_text("00000000-0000-4000-8000-000000000001",
+                                              "  selection:\n"
+                                              "    eventName: RunInstances\n"
+                                              "    eventName: StartInstances\n"
+                                              "  condition: selection\n"));
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_NE(errors[0].find("rule.yml:11:"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("duplicate key 'eventName'"), std::string::npos) << errors[0];
+}
+
+TEST(RuleLoad, BadLevelListsValidLevels) {
+  TempDir dir;
+  std::string text = rule_text();
+  text.replace(text.find("level: high"), 11, "level: urgent");
+  const auto errors = lint_one(dir, text);
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_NE(errors[0].find("rule.yml:7:"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("urgent"), std::string::npos);
+  EXPECT_NE(errors[0].find("informational, low, medium, high, critical"), std::string::npos)
+      << errors[0];
+}
+
+TEST(RuleLoad, BadStatusListsValidStatuses) {
+  TempDir dir;
+  std::string text = rule_text();
+  text.replace(text.find("status: experimental"), 20, "status: beta");
+  const auto errors = lint_one(dir, text);
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_NE(errors[0].find("rule.yml:3:"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("'beta'"), std::string::npos);
+  EXPECT_NE(errors[0].find("stable, test, experimental, deprecated, unsupported"),
+            std::string::npos)
+      << errors[0];
+}
+
+TEST(RuleLoad, MissingRequiredKeys) {
+  struct Missing {
+    std::string line; // line of rule_text() to remove
+    std::string key;
+  };
+  for (const Missing& m : {Missing{"title: Test rule\n", "title"},
+                           Missing{"id: 00000000-0000-4000-8000-000000000001\n", "id"},
+                           Missing{"level: high\n", "level"},
+                           Missing{"logsource:\n  product: aws\n  service: cloudtrail\n",
+                                   "logsource"}}) {
+    SCOPED_TRACE(m.key);
+    TempDir dir;
+    std::string text = rule_text();
+    text.erase(text.find(m.line), m.line.size());
+    const auto errors = lint_one(dir, text);
+    ASSERT_EQ(errors.size(), 1u) << joined(errors);
+    EXPECT_NE(errors[0].find("rule.yml"), std::string::npos) << errors[0];
+    EXPECT_NE(errors[0].find("missing required key '" + m.key + "'"), std::string::npos)
+        << errors[0];
+  }
+}
+
+TEST(RuleLoad, MissingDetection) {
+  TempDir dir;
+  std::string text = rule_text();
+  text.erase(text.find("detection:"));
+  const auto errors = lint_one(dir, text);
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_NE(errors[0].find("rule.yml"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("detection"), std::string::npos) << errors[0];
+}
+
+TEST(RuleLoad, WrongLogsource) {
+  TempDir dir;
+  std::string text = rule_text();
+  text.replace(text.find("product: aws"), 12, "product: gcp");
+  const auto errors = lint_one(dir, text);
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_NE(errors[0].find("product: aws, service: cloudtrail"), std::string::npos) << errors[0];
+}
+
+// Detection blocks that must each produce an error containing the given text.
+struct DetectionCase {
+  std::string name;
+  std::string detection;
+  std::string message;
+};
+
+class RuleLoadDetection : public testing::TestWithParam<DetectionCase> {};
+
+TEST_P(RuleLoadDetection, IsRejectedWithMessage) {
+  const DetectionCase& c = GetParam();
+  TempDir dir;
+  const auto errors = lint_one(dir, rule_text("00000000-0000-4000-8000-000000000001", c.detection));
+  ASSERT_FALSE(errors.empty());
+  EXPECT_TRUE(any_contains(errors, c.message)) << joined(errors);
+  for (const auto& e : errors) {
+    EXPECT_EQ(e.rfind(dir.path() + "/rule.yml:", 0), 0u) << e; // starts with file:line
+  }
+}
+
+void PrintTo(const DetectionCase& c, std::ostream* os) { *os << c.name; }
+
+// clang-format off
+INSTANTIATE_TEST_SUITE_P(
+    Table, RuleLoadDetection,
+    testing::Values(
+        DetectionCase{"unknown_field",
+                      "  selection:\n    instanceColour: red\n  condition: selection\n",
+                      "unknown field 'instanceColour'"},
+        DetectionCase{"unknown_modifier",
+                      "  selection:\n    eventName|fuzzy: Run\n  condition: selection\n",
+                      "unknown or unsupported modifier 'fuzzy'"},
+        DetectionCase{"unknown_placeholder",
+                      "  selection:\n    trailwatch.instanceFamily|expand: '%no_such_list%'\n"
+                      "  condition: selection\n",
+                      "unknown placeholder '%no_such_list%'"},
+        DetectionCase{"placeholder_without_expand",
+                      "  selection:\n    trailwatch.instanceFamily: '%tier_a_families%'\n"
+                      "  condition: selection\n",
+                      "needs the |expand modifier"},
+        DetectionCase{"expand_without_placeholder",
+                      "  selection:\n    trailwatch.instanceFamily|expand: p3\n"
+                      "  condition: selection\n",
+                      "expand needs a '%name%' placeholder"},
+        DetectionCase{"bad_cidr",
+                      "  selection:\n    sourceIPAddress|cidr: 10.0.0.0/33\n  condition: selection\n",
+                      "is not a CIDR network"},
+        DetectionCase{"bad_number",
+                      "  selection:\n    trailwatch.requestedMax|gte: ten\n  condition: selection\n",
+                      "'ten' is not a number"},
+        DetectionCase{"bad_regex",
+                      "  selection:\n    userAgent|re: '(unclosed'\n  condition: selection\n",
+                      "bad regular expression"},
+        DetectionCase{"bad_exists",
+                      "  selection:\n    userAgent|exists: maybe\n  condition: selection\n",
+                      "exists takes true or false"},
+        DetectionCase{"unknown_selection",
+                      "  selection:\n    eventName: RunInstances\n  condition: selection and other\n",
+                      "unknown selection 'other'"},
+        DetectionCase{"unbalanced_open",
+                      "  selection:\n    eventName: RunInstances\n  condition: (selection\n",
+                      "')'"},
+        DetectionCase{"unbalanced_close",
+                      "  selection:\n    eventName: RunInstances\n  condition: selection)\n",
+                      "unexpected ')'"},
+        DetectionCase{"trailing_operator",
+                      "  selection:\n    eventName: RunInstances\n  condition: selection and\n",
+                      "condition ends early"},
+        DetectionCase{"aggregation",
+                      "  selection:\n    eventName: RunInstances\n"
+                      "  condition: selection | count() > 5\n",
+                      "aggregations"},
+        DetectionCase{"of_pattern_matches_nothing",
+                      "  selection:\n    eventName: RunInstances\n  condition: 1 of filter_*\n",
+                      "matches no selection"},
+        DetectionCase{"empty_condition",
+                      "  selection:\n    eventName: RunInstances\n  condition: ''\n",
+                      "condition is empty"},
+        DetectionCase{"no_condition",
+                      "  selection:\n    eventName: RunInstances\n",
+                      "no 'condition'"},
+        DetectionCase{"keyword_selection",
+                      "  keywords:\n    - RunInstances\n    - p3.2xlarge\n  condition: keywords\n",
+                      "keyword selections are not supported"},
+        DetectionCase{"timeframe",
+                      "  selection:\n    eventName: RunInstances\n  timeframe: 5m\n"
+                      "  condition: selection\n",
+                      "'timeframe' (correlation) is not supported"},
+        DetectionCase{"duplicate_selection",
+                      "  selection:\n    eventName: RunInstances\n  selection:\n"
+                      "    eventName: StartInstances\n  condition: selection\n",
+                      "duplicate key 'selection'"}),
+    [](const testing::TestParamInfo<DetectionCase>& tpi) { return tpi.param.name; });
+// clang-format on
+
+TEST(RuleLoad, DuplicateRuleIdAcrossFiles) {
+  TempDir dir;
+  dir.write("a.yml", rule_text("00000000-0000-4000-8000-00000000000a"));
+  dir.write("b.yml", rule_text("00000000-0000-4000-8000-00000000000a"));
+  const auto errors = lint_rules({dir.path()}, nullptr);
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_NE(errors[0].find("b.yml"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("is used by another rule"), std::string::npos) << errors[0];
+}
+
+TEST(RuleLoad, DuplicateWatchListName) {
+  TempDir dir;
+  dir.write("r.yml", rule_text());
+  dir.write("lists/one.yml", "name: fams\nvalues: [p3]\n");
+  dir.write("lists/two.yml", "name: fams\nvalues: [g5]\n");
+  const auto errors = lint_rules({dir.path()}, nullptr);
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_NE(errors[0].find("two.yml:1:"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("watch list 'fams' is already defined in"), std::string::npos)
+      << errors[0];
+  EXPECT_NE(errors[0].find("one.yml"), std::string::npos) << errors[0];
+}
+
+TEST(RuleLoad, WatchListUnknownKeyAndBadValues) {
+  TempDir dir;
+  dir.write("r.yml", rule_text());
+  dir.write("l1.yml", "name: a\nvalues: [x]\ncolour: red\n");
+  dir.write("l2.yml", "name: b\nvalues: not-a-list\n");
+  const auto errors = lint_rules({dir.path()}, nullptr);
+  EXPECT_EQ(errors.size(), 2u) << joined(errors);
+  EXPECT_TRUE(any_contains(errors, "l1.yml:3: unknown key 'colour' in watch list"))
+      << joined(errors);
+  EXPECT_TRUE(any_contains(errors, "l2.yml:2: 'values' must be a list")) << joined(errors);
+}
+
+TEST(RuleLoad, AllErrorsOfAllFilesAreReported) {
+  TempDir dir;
+  std::string bad_level = rule_text("00000000-0000-4000-8000-0000000000b1");
+  bad_level.replace(bad_level.find("level: high"), 11, "level: urgent");
+  dir.write("1_bad_level.yml", bad_level + "colour: red\n");
+  dir.write("2_bad_field.yml", rule_text("00000000-0000-4000-8000-0000000000b2",
+                                         "  selection:\n    instanceTyp: p3.2xlarge\n"
+                                         "  condition: selection\n"));
+  dir.write("3_bad_condition.yml",
+            rule_text("00000000-0000-4000-8000-0000000000b3",
+                      "  selection:\n    eventName: RunInstances\n  condition: selectoin\n"));
+  dir.write("4_good.yml", rule_text("00000000-0000-4000-8000-0000000000b4"));
+  const auto errors = lint_rules({dir.path()}, nullptr);
+  EXPECT_EQ(errors.size(), 4u) << joined(errors);
+  EXPECT_TRUE(any_contains(errors, "1_bad_level.yml:7:")) << joined(errors);
+  EXPECT_TRUE(any_contains(errors, "1_bad_level.yml:12:")) << joined(errors);
+  EXPECT_TRUE(any_contains(errors, "2_bad_field.yml:10:")) << joined(errors);
+  EXPECT_TRUE(any_contains(errors, "3_bad_condition.yml:11:")) << joined(errors);
+
+  try {
+    load_rules({dir.path()});
+    ADD_FAILURE() << "load_rules accepted invalid rules";
+  } catch (const Fatal& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("1_bad_level.yml"), std::string::npos) << what;
+    EXPECT_NE(what.find("2_bad_field.yml"), std::string::npos) << what;
+    EXPECT_NE(what.find("3_bad_condition.yml"), std::string::npos) << what;
+  }
+}
+
+TEST(RuleLoad, ShippedFixtureErrorsAreAllReported) {
+  const auto errors = lint_rules({TRAILWATCH_TEST_DATA "/rules_bad"}, nullptr);
+  EXPECT_TRUE(any_contains(errors, "bad_rule.yml:4: unknown key 'colour'")) << joined(errors);
+  EXPECT_TRUE(any_contains(errors, "bad_rule.yml:10: unknown level 'urgent'")) << joined(errors);
+  EXPECT_TRUE(any_contains(errors, "unknown selection 'selectoin'")) << joined(errors);
+  EXPECT_TRUE(any_contains(errors, "other_bad.yml:8: duplicate key 'eventName'"))
+      << joined(errors);
+  EXPECT_TRUE(any_contains(errors, "unknown field 'instanceTyp'")) << joined(errors);
+}
+
+TEST(RuleLoad, TwoYamlDocumentsRejected) {
+  TempDir dir;
+  const auto errors =
+      lint_one(dir, rule_text() + "---\n" + rule_text("00000000-0000-4000-8000-000000000002"));
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  EXPECT_NE(errors[0].find("rule.yml"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("exactly one YAML document"), std::string::npos) << errors[0];
+}
+
+TEST(RuleLoad, YamlSyntaxErrorReportsLine) {
+  TempDir dir;
+  // Line 5 closes a flow sequence that was never opened.
+  const auto errors = lint_one(dir, "title: Test rule\n"
+                                    "id: x\n"
+                                    "level: high\n"
+                                    "tags:\n"
+                                    "  - a]\n"
+                                    "   bad: [\n");
+  ASSERT_EQ(errors.size(), 1u) << joined(errors);
+  const std::string prefix = dir.path() + "/rule.yml:";
+  ASSERT_EQ(errors[0].rfind(prefix, 0), 0u) << errors[0];
+  const int line = std::atoi(errors[0].c_str() + prefix.size());
+  EXPECT_GE(line, 5) << errors[0];
+  EXPECT_LE(line, 6) << errors[0];
+}
+
+TEST(RuleLoad, MissingPathAndEmptyFolder) {
+  TempDir dir;
+  const auto missing = lint_rules({dir.path() + "/nope"}, nullptr);
+  EXPECT_TRUE(any_contains(missing, "no such rules file or folder")) << joined(missing);
+  fs::create_directories(dir.path() + "/empty");
+  const auto empty = lint_rules({dir.path() + "/empty"}, nullptr);
+  EXPECT_TRUE(any_contains(empty, "no rules found")) << joined(empty);
+}
+
+TEST(RuleLoad, EventNamesFromExpandAndLists) {
+  TempDir dir;
+  dir.write("names.yml", "name: names\nvalues: [RunInstances, CreateFleet]\n");
+  dir.write("r1.yml", rule_text("00000000-0000-4000-8000-000000000011",
+                                "  selection:\n    eventName|expand: '%names%'\n"
+                                "  condition: selection\n"));
+  dir.write("r2.yml", rule_text("00000000-0000-4000-8000-000000000012",
+                                "  selection:\n    eventName: 'Run*'\n  condition: selection\n"));
+  RuleSet set;
+  const auto errors = lint_rules({dir.path()}, &set);
+  ASSERT_TRUE(errors.empty()) << joined(errors);
+  ASSERT_EQ(set.rules.size(), 2u);
+  EXPECT_EQ(set.rules[0].event_names, (std::vector<std::string>{"runinstances", "createfleet"}));
+  EXPECT_TRUE(set.rules[1].event_names.empty()); // a wildcard can match any name
+}
+
+// ---------------------------------------------------------------------------------------------
+// parse_condition
+
+std::vector<Selection> selections(std::initializer_list<const char*> names) {
+  std::vector<Selection> out;
+  for (const char* name : names) {
+    out.push_back(Selection{name, {}});
+  }
+  return out;
+}
+
+// Renders a condition tree as text with explicit brackets, selection names resolved.
+std::string show(const Condition& c, const std::vector<Selection>& sels) {
+  auto names = [&] {
+    std::string out;
+    for (auto i : c.selections) {
+      out += (out.empty() ? "" : ",") + sels[i].name;
+    }
+    return out;
+  };
+  auto children = [&](const char* op) {
+    std::string out = std::string(op) + "(";
+    for (std::size_t i = 0; i < c.children.size(); ++i) {
+      out += (i ? " " : "") + show(c.children[i], sels);
+    }
+    return out + ")";
+  };
+  switch (c.op) {
+  case Condition::Op::selection:
+    return names();
+  case Condition::Op::and_:
+    return children("and");
+  case Condition::Op::or_:
+    return children("or");
+  case Condition::Op::not_:
+    return children("not");
+  case Condition::Op::one_of:
+    return "one_of(" + names() + ")";
+  case Condition::Op::all_of:
+    return "all_of(" + names() + ")";
+  }
+  return "?";
+}
+
+TEST(ParseCondition, PrecedenceNotAndOr) {
+  const auto s = selections({"a", "b", "c"});
+  EXPECT_EQ(show(parse_condition("a or b and not c", s), s), "or(a and(b not(c)))");
+  EXPECT_EQ(show(parse_condition("not a and b or c", s), s), "or(and(not(a) b) c)");
+  EXPECT_EQ(show(parse_condition("a and b and c", s), s), "and(a b c)");
+  EXPECT_EQ(show(parse_condition("not not a", s), s), "not(not(a))");
+}
+
+TEST(ParseCondition, Parentheses) {
+  const auto s = selections({"a", "b", "c"});
+  EXPECT_EQ(show(parse_condition("(a or b) and c", s), s), "and(or(a b) c)");
+  EXPECT_EQ(show(parse_condition("not (a or b)", s), s), "not(or(a b))");
+  EXPECT_EQ(show(parse_condition("((a))", s), s), "a");
+}
+
+TEST(ParseCondition, KeywordsAreCaseInsensitive) {
+  const auto s = selections({"a", "b"});
+  EXPECT_EQ(show(parse_condition("a AND NOT b", s), s), "and(a not(b))");
+  EXPECT_EQ(show(parse_condition("a Or b", s), s), "or(a b)");
+}
+
+TEST(ParseCondition, SelectionNamesAreCaseSensitive) {
+  const auto s = selections({"Selection"});
+  EXPECT_THROW(parse_condition("selection", s), std::invalid_argument);
+  EXPECT_EQ(show(parse_condition("Selection", s), s), "Selection");
+}
+
+TEST(ParseCondition, OfForms) {
+  const auto s = selections({"selection", "sel_two", "filter_a", "filter_b", "_hidden"});
+  EXPECT_EQ(show(parse_condition("1 of filter_*", s), s), "one_of(filter_a,filter_b)");
+  EXPECT_EQ(show(parse_condition("any of filter_*", s), s), "one_of(filter_a,filter_b)");
+  EXPECT_EQ(show(parse_condition("all of sel*", s), s), "all_of(selection,sel_two)");
+  EXPECT_EQ(show(parse_condition("1 of them", s), s),
+            "one_of(selection,sel_two,filter_a,filter_b)");
+  EXPECT_EQ(show(parse_condition("all of them", s), s),
+            "all_of(selection,sel_two,filter_a,filter_b)");
+  EXPECT_EQ(show(parse_condition("selection and not 1 of filter_*", s), s),
+            "and(selection not(one_of(filter_a,filter_b)))");
+}
+
+TEST(ParseCondition, Errors) {
+  const auto s = selections({"a", "b"});
+  for (const char* bad : {"", "a and", "and a", "a b", "(a", "a)", "a | count() > 1", "nope",
+                          "1 of c*", "a & b", "not"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_THROW(parse_condition(bad, s), std::invalid_argument);
+  }
+}
+
+} // namespace
+} // namespace trailwatch
