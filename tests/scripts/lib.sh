@@ -46,3 +46,30 @@ finish() {
   echo "all checks passed"
   exit 0
 }
+
+# start_slack_server REPLIES: starts tests/tools/slack_server.py on 127.0.0.1 with the reply
+# script REPLIES; sets slack_url (with a secret-looking token) and slack_log. The port is read
+# from the server's first stdout line, so no sleeping is needed. The server stops with the test.
+start_slack_server() {
+  command -v python3 >/dev/null || skip "python3 not installed"
+  slack_log="$work/slack.log"
+  : >"$slack_log"
+  mkfifo "$work/slack.port"
+  python3 tests/tools/slack_server.py --log "$slack_log" --replies "$1" --lifetime 300 \
+    >"$work/slack.port" 2>"$work/slack.err" &
+  slack_pid=$!
+  read -r slack_port <"$work/slack.port"
+  slack_url="http://127.0.0.1:$slack_port/services/T000TEST/B000TEST/XXXXSECRETTOKEN"
+  trap 'kill "$slack_pid" 2>/dev/null; cleanup' EXIT
+}
+
+stop_slack_server() {
+  kill "$slack_pid" 2>/dev/null
+  wait "$slack_pid" 2>/dev/null
+  rm -f "$work/slack.port"
+}
+
+# slack_posts: how many POSTs the server has logged.
+slack_posts() {
+  grep -c '"method": *"POST"' "$slack_log" || true
+}
