@@ -10,10 +10,12 @@
 #include "trailwatch/run.hpp"
 #include "trailwatch/slack.hpp"
 #include "trailwatch/version.hpp"
+#include "util/time.hpp"
 
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdlib>
+#include <ctime>
 #include <thread>
 #include <unistd.h>
 
@@ -51,6 +53,8 @@ struct RawFlags {
   bool slack_dry_run = false;
   std::size_t slack_digest = 10;
   std::string slack_template;
+  std::string since;
+  std::string until;
 };
 
 Options build_options(const RawFlags& raw) {
@@ -63,6 +67,22 @@ Options build_options(const RawFlags& raw) {
     options.paths.push_back("-");
   }
   options.rule_paths = raw.rules;
+  const long long now = static_cast<long long>(std::time(nullptr));
+  if (!raw.since.empty()) {
+    options.since = util::parse_time_arg(raw.since, now);
+    if (!options.since) {
+      throw Fatal("--since: expected an RFC 3339 time or a duration like 24h, got '" + raw.since + "'");
+    }
+  }
+  if (!raw.until.empty()) {
+    options.until = util::parse_time_arg(raw.until, now);
+    if (!options.until) {
+      throw Fatal("--until: expected an RFC 3339 time or a duration like 24h, got '" + raw.until + "'");
+    }
+  }
+  if (options.since && options.until && *options.since > *options.until) {
+    throw Fatal("--since is later than --until");
+  }
   options.format = raw.format == "jsonl" ? Format::jsonl : Format::text;
   const bool tty = isatty(STDOUT_FILENO) != 0;
   options.color =
@@ -127,6 +147,12 @@ int run_cli(int argc, char** argv) {
   app.add_option("PATH", raw.paths,
                  "CloudTrail files or folders (.json or .json.gz, any shape); '-' or nothing "
                  "with piped input reads stdin")
+      ->group("Input");
+  app.add_option("--since", raw.since,
+                 "Only events at or after this time: RFC 3339 (2026-11-27T00:00:00Z) or a "
+                 "duration ago (90m, 24h, 7d)")
+      ->group("Input");
+  app.add_option("--until", raw.until, "Only events at or before this time (same forms)")
       ->group("Input");
   app.add_option("-j,--jobs", raw.jobs, "Files read in parallel (default: all cores)")
       ->group("Input");
