@@ -179,8 +179,8 @@ std::vector<std::string> read_strings(const dom::object& object, std::string_vie
 }
 
 Outcome parse_outcome(const std::string& name) {
-  for (const Outcome outcome : {Outcome::none, Outcome::launch, Outcome::configure,
-                                Outcome::attempt, Outcome::dryrun}) {
+  for (const Outcome outcome :
+       {Outcome::none, Outcome::launch, Outcome::configure, Outcome::attempt, Outcome::dryrun}) {
     if (name == outcome_name(outcome)) {
       return outcome;
     }
@@ -276,10 +276,9 @@ Alert alert_from_json(std::string_view json) {
       if (item.get(instance)) {
         malformed("\"instances\" holds a non-object");
       }
-      l.instances.push_back({read_string(instance, "instanceId"),
-                             read_string(instance, "instanceType"),
-                             read_string(instance, "privateIpAddress"),
-                             read_string(instance, "availabilityZone")});
+      l.instances.push_back(
+          {read_string(instance, "instanceId"), read_string(instance, "instanceType"),
+           read_string(instance, "privateIpAddress"), read_string(instance, "availabilityZone")});
     }
   }
   l.launch_template = read_string(object, "launchTemplate");

@@ -45,6 +45,7 @@ struct RawFlags {
   bool stats = false;
   int verbose = 0;
   unsigned jobs = 0;
+  bool full_parse = false;
   bool version = false;
   std::vector<std::string> geoip;
   bool no_geoip = false;
@@ -67,6 +68,7 @@ Options build_options(const RawFlags& raw) {
     options.paths.push_back("-");
   }
   options.rule_paths = raw.rules;
+  options.full_parse = raw.full_parse;
   const long long now = static_cast<long long>(std::time(nullptr));
   if (!raw.since.empty()) {
     options.since = util::parse_time_arg(raw.since, now);
@@ -155,6 +157,10 @@ int run_cli(int argc, char** argv) {
   app.add_option("--until", raw.until, "Only events at or before this time (same forms)")
       ->group("Input");
   app.add_option("-j,--jobs", raw.jobs, "Files read in parallel (default: all cores)")
+      ->group("Input");
+  app.add_flag("--full-parse", raw.full_parse,
+               "Parse every input, even one whose bytes show no record can match (exact record "
+               "counts in --stats, syntax errors reported everywhere)")
       ->group("Input");
 
   app.add_option("--rules", raw.rules,

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <libdeflate.h>
+#include <cstring>
 #include <memory>
 
 namespace trailwatch {
@@ -74,59 +75,75 @@ void ensure_padding(std::string& buffer) {
   }
 }
 
-Decoded decode_all(std::string_view input, std::size_t max_output) {
-  Decoded result;
-  if (!looks_gzip(input)) {
-    result.data.reserve(input.size() + k_padding);
-    result.data.assign(input);
-    return result;
+char* Buffer::reserve_more(std::size_t n) {
+  if (m_size + n > m_capacity) {
+    const std::size_t capacity = std::max(m_size + n, m_capacity + m_capacity / 2);
+    std::unique_ptr<char[]> bigger(new char[capacity + k_padding]);
+    if (m_size > 0) {
+      std::memcpy(bigger.get(), m_data.get(), m_size);
+    }
+    m_data = std::move(bigger);
+    m_capacity = capacity;
   }
-  result.gzip = true;
+  return m_data.get() + m_size;
+}
+
+void Buffer::append(std::string_view bytes) {
+  std::memcpy(reserve_more(bytes.size()), bytes.data(), bytes.size());
+  commit(bytes.size());
+}
+
+std::string decode_into(std::string_view input, std::size_t max_output, Buffer& out, bool& gzip) {
+  out.clear();
+  gzip = looks_gzip(input);
+  if (!gzip) {
+    out.append(input);
+    return {};
+  }
   auto* decompressor = thread_decompressor();
-  std::string& out = result.data;
   std::size_t offset = 0;
   while (offset < input.size()) {
     const std::string_view member = input.substr(offset);
     if (!looks_gzip(member)) {
-      result.error = fmt::format("trailing garbage after gzip data at byte {}", offset);
-      break;
+      return fmt::format("trailing garbage after gzip data at byte {}", offset);
     }
-    // ISIZE (last 4 bytes) is only a hint for the last member; start from a generous guess.
+    // ISIZE (the last 4 bytes) is the size of the last member only, modulo 2^32: a hint at
+    // best. Start from a generous guess and grow on LIBDEFLATE_INSUFFICIENT_SPACE.
     std::size_t guess = std::max(k_min_guess, member.size() * 8);
     for (;;) {
       guess = std::min(guess, max_output - std::min(max_output, out.size()));
-      const std::size_t base = out.size();
-      out.resize(base + guess);
+      char* target = out.reserve_more(guess);
       std::size_t in_used = 0, out_used = 0;
       const auto rc = libdeflate_gzip_decompress_ex(decompressor, member.data(), member.size(),
-                                                    out.data() + base, guess, &in_used, &out_used);
+                                                     target, guess, &in_used, &out_used);
       if (rc == LIBDEFLATE_SUCCESS) {
-        out.resize(base + out_used);
+        out.commit(out_used);
         offset += in_used;
         break;
       }
-      out.resize(base);
       if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) {
-        if (base + guess >= max_output) {
-          result.error = fmt::format("decompressed size exceeds the limit of {} bytes", max_output);
-          ensure_padding(out);
-          return result;
+        if (out.size() + guess >= max_output) {
+          return fmt::format("decompressed size exceeds the limit of {} bytes", max_output);
         }
         guess *= 2;
         continue;
       }
       // Truncated or corrupt member: recover what zlib can read, then stop.
       std::string prefix;
-      result.error = inflate_prefix(member, prefix, max_output - base);
-      if (result.error.empty()) {
-        result.error = "corrupt gzip data";
-      }
-      out += prefix;
-      ensure_padding(out);
-      return result;
+      std::string error = inflate_prefix(member, prefix, max_output - out.size());
+      out.append(prefix);
+      return error.empty() ? std::string("corrupt gzip data") : error;
     }
   }
-  ensure_padding(out);
+  return {};
+}
+
+Decoded decode_all(std::string_view input, std::size_t max_output) {
+  Buffer buffer;
+  Decoded result;
+  result.error = decode_into(input, max_output, buffer, result.gzip);
+  result.data.reserve(buffer.size() + k_padding);
+  result.data.assign(buffer.view());
   return result;
 }
 

@@ -302,7 +302,7 @@ std::optional<std::vector<std::string>> required_names(const Condition& c, const
           }
           if (plain && !test.expect_null) {
             for (const auto& p : test.patterns) {
-              names.push_back(util::to_lower(p));
+              names.push_back(p);
             }
             restricted = true;
             break;

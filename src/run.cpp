@@ -15,6 +15,7 @@
 #include "trailwatch/error.hpp"
 #include "trailwatch/geoip.hpp"
 #include "trailwatch/match.hpp"
+#include "trailwatch/prefilter.hpp"
 #include "trailwatch/reader.hpp"
 #include "trailwatch/sink.hpp"
 #include "trailwatch/slack.hpp"
@@ -46,6 +47,7 @@ struct InputResult {
   std::uint64_t bytes_read = 0;
   std::uint64_t bytes_decoded = 0;
   std::uint64_t outside_window = 0; // wanted records outside --since/--until
+  bool prefiltered = false;         // skipped unparsed: no record in it can match
   bool failed = false;              // the input could not be read completely
 };
 
@@ -53,45 +55,42 @@ struct InputResult {
 struct Pipeline {
   const Options& options;
   const Matcher& matcher;
+  const Prefilter& prefilter;
   Enricher& enricher;
 };
 
-// Reads a whole file into memory; reports and returns nothing on failure.
-std::optional<std::string> read_file(const std::string& path) {
+// Reads a whole file into `out` (no zero-fill; a file that grows while it is read is read to
+// its end). Reports and returns false on failure.
+bool read_file(const std::string& path, Buffer& out) {
+  out.clear();
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     diag::error("{}: {}", path, std::strerror(errno));
-    return std::nullopt;
+    return false;
   }
-  std::string data;
-  std::size_t used = 0;
   struct stat st {};
+  std::size_t chunk = 1 << 16;
   if (::fstat(fd, &st) == 0 && st.st_size > 0) {
-    data.resize(static_cast<std::size_t>(st.st_size) + 1);
-  } else {
-    data.resize(1 << 16);
+    chunk = static_cast<std::size_t>(st.st_size) + 1; // one read, plus one to see EOF
   }
   for (;;) {
-    if (used == data.size()) {
-      data.resize(data.size() * 2); // the file grew while we read it
-    }
-    const ssize_t n = ::read(fd, data.data() + used, data.size() - used);
+    const ssize_t n = ::read(fd, out.reserve_more(chunk), chunk);
     if (n < 0) {
       if (errno == EINTR) {
         continue;
       }
       diag::error("{}: {}", path, std::strerror(errno));
       ::close(fd);
-      return std::nullopt;
+      return false;
     }
     if (n == 0) {
       break;
     }
-    used += static_cast<std::size_t>(n);
+    out.commit(static_cast<std::size_t>(n));
+    chunk = std::max<std::size_t>(1 << 16, out.size() / 2);
   }
   ::close(fd);
-  data.resize(used);
-  return data;
+  return true;
 }
 
 // True when the first byte after white space and a UTF-8 BOM opens a JSON object or array.
@@ -116,20 +115,21 @@ public:
     InputResult result;
     m_result = &result;
     const ReaderCounters before = m_reader.counters();
-    if (auto raw = read_file(input.path)) {
-      result.bytes_read = raw->size();
-      Decoded decoded = decode_all(*raw, m_pipeline.options.max_decoded_bytes);
-      raw.reset();
-      result.bytes_decoded = decoded.data.size();
+    if (read_file(input.path, m_raw)) {
+      result.bytes_read = m_raw.size();
+      bool gzip = false;
+      const std::string error =
+          decode_into(m_raw.view(), m_pipeline.options.max_decoded_bytes, m_decoded, gzip);
+      result.bytes_decoded = m_decoded.size();
       m_reader.begin_source(input.path);
-      if (!decoded.error.empty()) {
-        diag::error("{}: {}; reading the {} bytes before it", input.path, decoded.error,
-                    decoded.data.size());
+      if (!error.empty()) {
+        diag::error("{}: {}; reading the {} bytes before it", input.path, error,
+                    m_decoded.size());
         result.failed = true;
       }
-      if (decoded.data.empty() && decoded.error.empty()) {
+      if (m_decoded.size() == 0 && error.empty()) {
         diag::warning("{}: empty input", input.path);
-      } else if (!starts_like_json(decoded.data)) {
+      } else if (!starts_like_json(m_decoded.view())) {
         // Not JSON at all (a README or binary file): one line, not one error per "document".
         ++result.counters.skipped_other;
         if (input.named) {
@@ -138,15 +138,17 @@ public:
         } else {
           diag::warning("{}: not JSON; skipped", input.path);
         }
-        m_result = nullptr;
-        return result;
+      } else if (!m_pipeline.prefilter.may_match(m_decoded.view())) {
+        result.prefiltered = true; // no record in it can match: not parsed
+      } else {
+        m_reader.parse(m_decoded.data(), m_decoded.size(), true);
       }
-      m_reader.parse(decoded.data.data(), decoded.data.size(), true);
     } else {
       result.failed = true;
     }
-    result.counters = difference(m_reader.counters(), before);
-    if (result.counters.errors > 0) {
+    const ReaderCounters after = difference(m_reader.counters(), before);
+    result.counters.add(after);
+    if (after.errors > 0) {
       result.failed = true;
     }
     m_result = nullptr;
@@ -243,6 +245,8 @@ private:
 
   const Pipeline& m_pipeline;
   RecordReader m_reader;
+  Buffer m_raw;     // the file as read
+  Buffer m_decoded; // the file decoded; both reused from file to file
   InputResult* m_result = nullptr;
 };
 
@@ -254,6 +258,7 @@ struct Totals {
   std::uint64_t alerts = 0;
   std::uint64_t outside_window = 0;
   std::uint64_t inputs_skipped_by_time = 0;
+  std::uint64_t inputs_prefiltered = 0;
   ReaderCounters counters;
 };
 
@@ -363,10 +368,10 @@ void print_stats(const Totals& t, const InputCounters& inputs, double seconds) {
   const double mb = static_cast<double>(t.bytes_decoded) / 1e6;
   const auto& c = t.counters;
   fmt::print(stderr,
-             "trailwatch: stats: inputs {} (failed {}, missing {}, not opened for --since {}), "
-             "bytes read {}, decoded {}\n",
-             t.inputs, t.failed_inputs, inputs.missing, t.inputs_skipped_by_time, t.bytes_read,
-             t.bytes_decoded);
+             "trailwatch: stats: inputs {} (failed {}, missing {}, not opened for --since {}, "
+             "not parsed as no record can match {}), bytes read {}, decoded {}\n",
+             t.inputs, t.failed_inputs, inputs.missing, t.inputs_skipped_by_time,
+             t.inputs_prefiltered, t.bytes_read, t.bytes_decoded);
   fmt::print(stderr,
              "trailwatch: stats: documents {}, records {}, examined {}, outside time window {}, "
              "skipped: digest {} insight {} other {} (files: digest {} insight {} other {}), "
@@ -407,7 +412,8 @@ int run_scan(const Options& options) {
   }
 
   // 3 + 4. Read, match, emit in order.
-  const Pipeline pipeline{options, matcher, *enricher};
+  const Prefilter prefilter(matcher.event_names(), !matcher.wants_all() && !options.full_parse);
+  const Pipeline pipeline{options, matcher, prefilter, *enricher};
   Totals totals;
   totals.inputs_skipped_by_time = skipped_by_time;
   auto emit = [&](std::vector<Alert>& alerts) {
@@ -425,6 +431,7 @@ int run_scan(const Options& options) {
     totals.bytes_decoded += result.bytes_decoded;
     totals.counters.add(result.counters);
     totals.outside_window += result.outside_window;
+    totals.inputs_prefiltered += result.prefiltered ? 1 : 0;
   };
   {
     const unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, inputs.size()));

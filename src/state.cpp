@@ -166,9 +166,10 @@ public:
   std::int64_t integer(int column) const { return sqlite3_column_int64(m_stmt, column); }
   std::string text(int column) const {
     const auto* data = sqlite3_column_text(m_stmt, column);
-    return data != nullptr ? std::string(reinterpret_cast<const char*>(data),
-                                         static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column)))
-                           : std::string();
+    return data != nullptr
+               ? std::string(reinterpret_cast<const char*>(data),
+                             static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column)))
+               : std::string();
   }
 
 private:
@@ -204,8 +205,8 @@ int acquire_lock(const std::string& path, std::chrono::milliseconds lock_wait) {
     }
     if (error != EWOULDBLOCK) {
       ::close(fd);
-      throw Fatal(fmt::format("state file {}: cannot lock {}: {}", path, lock_path,
-                              std::strerror(error)));
+      throw Fatal(
+          fmt::format("state file {}: cannot lock {}: {}", path, lock_path, std::strerror(error)));
     }
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) {
@@ -215,12 +216,12 @@ int acquire_lock(const std::string& path, std::chrono::milliseconds lock_wait) {
       pid.erase(std::remove_if(pid.begin(), pid.end(), [](char c) { return c < '0' || c > '9'; }),
                 pid.end());
       ::close(fd);
-      throw Fatal(fmt::format("state file {} is in use by another trailwatch run ({}); waited {} ms",
-                              path, pid.empty() ? "pid unknown" : "pid " + pid,
-                              lock_wait.count()));
+      throw Fatal(
+          fmt::format("state file {} is in use by another trailwatch run ({}); waited {} ms", path,
+                      pid.empty() ? "pid unknown" : "pid " + pid, lock_wait.count()));
     }
-    std::this_thread::sleep_for(
-        std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(20)));
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        deadline - now, std::chrono::milliseconds(20)));
   }
   if (writable) {
     const std::string pid = std::to_string(::getpid()) + "\n";
@@ -358,8 +359,8 @@ std::unique_ptr<State> State::open(const std::string& path, std::chrono::millise
 
 void State::open_database() {
   const int rc = sqlite3_open_v2(m_path.c_str(), &m_db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                                     SQLITE_OPEN_EXRESCODE,
                                  nullptr);
   if (rc != SQLITE_OK) {
     fail(m_path, m_db, "cannot open", rc);

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -21,6 +23,34 @@ inline constexpr std::size_t k_padding = 64;
 
 // True when `bytes` starts with the gzip magic.
 bool looks_gzip(std::string_view bytes);
+
+// A growable byte buffer that never zero-fills and keeps k_padding bytes of slack after its
+// data (for simdjson). Workers reuse one across files, so large inputs cost no page faults or
+// memset after the first.
+class Buffer {
+public:
+  char* data() { return m_data.get(); }
+  const char* data() const { return m_data.get(); }
+  std::size_t size() const { return m_size; }
+  std::string_view view() const { return {m_data.get(), m_size}; }
+  void clear() { m_size = 0; }
+  // Returns room for at least `n` more bytes at the end; commit() what was written.
+  char* reserve_more(std::size_t n);
+  void commit(std::size_t n) { m_size += n; }
+  void append(std::string_view bytes);
+  // Drops everything past `size`.
+  void truncate(std::size_t size) { m_size = std::min(m_size, size); }
+
+private:
+  std::unique_ptr<char[]> m_data;
+  std::size_t m_size = 0;
+  std::size_t m_capacity = 0; // usable bytes; k_padding more are allocated
+};
+
+// Decodes `input` (gzip or plain) into `out` (cleared first). Stops with an error past
+// `max_output` bytes (gzip bombs). Returns the error text, empty on success; `gzip` tells
+// whether the input was gzip.
+std::string decode_into(std::string_view input, std::size_t max_output, Buffer& out, bool& gzip);
 
 // Result of decoding one whole input.
 struct Decoded {

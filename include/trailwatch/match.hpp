@@ -17,6 +17,9 @@ public:
 
   // True when some rule could match a record with this eventName (case-insensitive).
   bool wants(std::string_view event_name) const;
+  // The eventNames some rule can match; empty when a rule can match any record.
+  const std::vector<std::string>& event_names() const { return m_event_names; }
+  bool wants_all() const { return m_wants_all; }
   // True when some rule reads GeoIP fields.
   bool uses_geo() const { return m_uses_geo; }
   // Appends one alert per rule that matches `event`.
@@ -28,7 +31,7 @@ private:
   RuleSet m_rules;
   bool m_wants_all = false;
   bool m_uses_geo = false;
-  std::vector<std::string> m_event_names; // lower-case
+  std::vector<std::string> m_event_names; // as the rules spell them
 };
 
 // Evaluates one rule (exposed for tests).

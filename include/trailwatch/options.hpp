@@ -17,6 +17,7 @@ struct Options {
   std::vector<std::string> paths; // "-" is stdin
   unsigned jobs = 1;
   std::size_t max_decoded_bytes = std::size_t{4} << 30;
+  bool full_parse = false; // parse every input, even those no record of which can match
   // Rules
   std::vector<std::string> rule_paths; // empty: default_rule_paths()
   // Output

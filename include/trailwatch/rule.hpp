@@ -74,7 +74,8 @@ struct Rule {
   std::vector<std::string> tags;
   std::vector<Selection> selections;
   Condition condition;
-  // eventNames this rule can match (lower-case), or empty when it can match any record.
+  // eventNames this rule can match (as spelled; compared case-insensitively), or empty when it
+  // can match any record.
   std::vector<std::string> event_names;
   bool uses_geo = false;
 };

@@ -28,11 +28,11 @@ namespace trailwatch {
 
 // What `trailwatch state` shows.
 struct StateSummary {
-  std::uint64_t files = 0;     // input files recorded (complete or not)
-  std::uint64_t events = 0;    // eventIDs remembered for de-duplication
-  std::uint64_t alerts = 0;    // outbox rows (pending + delivered)
-  std::uint64_t pending = 0;   // alerts not yet confirmed by a sink
-  std::uint64_t delivered = 0; // alerts confirmed delivered
+  std::uint64_t files = 0;       // input files recorded (complete or not)
+  std::uint64_t events = 0;      // eventIDs remembered for de-duplication
+  std::uint64_t alerts = 0;      // outbox rows (pending + delivered)
+  std::uint64_t pending = 0;     // alerts not yet confirmed by a sink
+  std::uint64_t delivered = 0;   // alerts confirmed delivered
   std::string last_run_started;  // RFC 3339 UTC; empty when no run was recorded
   std::string last_run_finished; // empty when the last run never finished (killed)
   std::string last_run_status;   // "ok" / "error" / "alerts", empty when unfinished
@@ -107,7 +107,7 @@ private:
   int m_lock_fd = -1;
   sqlite3* m_db = nullptr;
   bool m_in_input = false;
-  std::int64_t m_run_id = 0; // from begin_run; 0 = none
+  std::int64_t m_run_id = 0;                                       // from begin_run; 0 = none
   std::vector<std::pair<const char*, sqlite3_stmt*>> m_statements; // cache keyed by SQL text
 };
 

@@ -29,7 +29,9 @@ struct ActorCase {
   std::string actor;
 };
 
-void PrintTo(const ActorCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const ActorCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class ReadableActor : public testing::TestWithParam<ActorCase> {};
 

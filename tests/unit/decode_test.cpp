@@ -186,7 +186,8 @@ TEST(StreamDecoder, OneByteChunksGiveSameOutput) {
   const std::string text = varied_text(300) + std::string(100000, 'z');
   const std::string input = gzip(text) + gzip("tail\n");
   bool finished = false, fed = false;
-  const std::string out = stream_decode(input, [] { return std::size_t{1}; }, finished, fed);
+  const std::string out = stream_decode(
+      input, [] { return std::size_t{1}; }, finished, fed);
   EXPECT_TRUE(fed);
   EXPECT_TRUE(finished);
   EXPECT_EQ(out, text + "tail\n");
@@ -202,7 +203,8 @@ TEST(StreamDecoder, RandomChunksGiveSameOutputAsDecodeAll) {
     std::mt19937 rng(seed);
     std::uniform_int_distribution<std::size_t> size(1, 70000);
     bool finished = false, fed = false;
-    const std::string out = stream_decode(input, [&] { return size(rng); }, finished, fed);
+    const std::string out = stream_decode(
+        input, [&] { return size(rng); }, finished, fed);
     EXPECT_TRUE(fed);
     EXPECT_TRUE(finished);
     EXPECT_EQ(out.size(), whole.data.size());
@@ -214,8 +216,8 @@ TEST(StreamDecoder, WholeBombInOneChunkIsComplete) {
   // One chunk inflating to far more than the internal buffer.
   const std::string zeros(5 << 20, '\0');
   bool finished = false, fed = false;
-  const std::string out =
-      stream_decode(gzip(zeros), [] { return std::size_t{1} << 30; }, finished, fed);
+  const std::string out = stream_decode(
+      gzip(zeros), [] { return std::size_t{1} << 30; }, finished, fed);
   EXPECT_TRUE(fed);
   EXPECT_TRUE(finished);
   EXPECT_TRUE(out == zeros);
@@ -289,7 +291,8 @@ TEST(StreamDecoder, LoneGzipMagicByteIsPlain) {
 TEST(StreamDecoder, PlainStreamInOneByteChunks) {
   const std::string text = "{\"Records\":[{\"eventName\":\"RunInstances\"}]}\n";
   bool finished = false, fed = false;
-  const std::string out = stream_decode(text, [] { return std::size_t{1}; }, finished, fed);
+  const std::string out = stream_decode(
+      text, [] { return std::size_t{1}; }, finished, fed);
   EXPECT_TRUE(fed);
   EXPECT_TRUE(finished);
   EXPECT_EQ(out, text);

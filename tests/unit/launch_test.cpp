@@ -35,8 +35,8 @@ std::string response_with(const Types& types) {
   std::string items;
   for (std::size_t i = 0; i < types.size(); ++i) {
     items += (i ? "," : "") + std::string(R"({"instanceId":"i-)") + std::to_string(i) +
-             R"(","instanceType":")" + types[i] +
-             R"(","privateIpAddress":"10.0.0.)" + std::to_string(i + 1) +
+             R"(","instanceType":")" + types[i] + R"(","privateIpAddress":"10.0.0.)" +
+             std::to_string(i + 1) +
              R"(","placement":{"availabilityZone":"us-east-1d"},"launchTime":1726046908000})";
   }
   return R"({"reservationId":"r-1","groupSet":{},"instancesSet":{"items":[)" + items + "]}}";
@@ -47,8 +47,7 @@ const std::string k_run_request =
     R"("instanceType":"p3.2xlarge","blockDeviceMapping":{}})";
 
 TEST(LaunchRunInstances, RequestStringAndResponse) {
-  const LaunchFacts f =
-      launch_of("RunInstances", "", k_run_request, response_with({"p3.2xlarge"}));
+  const LaunchFacts f = launch_of("RunInstances", "", k_run_request, response_with({"p3.2xlarge"}));
   EXPECT_TRUE(f.is_launch_api);
   EXPECT_EQ(f.outcome, Outcome::launch);
   EXPECT_EQ(f.instance_types, Types{"p3.2xlarge"});
@@ -98,8 +97,8 @@ TEST(LaunchRunInstances, RequestResponseMismatchKeepsBoth) {
 }
 
 TEST(LaunchRunInstances, SameTypeInRequestAndResponseIsListedOnce) {
-  const LaunchFacts f = launch_of("RunInstances", "", k_run_request,
-                                  response_with({"p3.2xlarge", "p3.2xlarge"}));
+  const LaunchFacts f =
+      launch_of("RunInstances", "", k_run_request, response_with({"p3.2xlarge", "p3.2xlarge"}));
   EXPECT_EQ(f.instance_types, Types{"p3.2xlarge"});
   EXPECT_EQ(f.launched_count, 2);
 }
@@ -192,10 +191,10 @@ TEST(LaunchOutcome, AccessDeniedWithoutPrefixIsAttempt) {
 }
 
 TEST(LaunchSpot, RequestSpotInstances) {
-  const LaunchFacts f = launch_of(
-      "RequestSpotInstances", "",
-      R"({"spotPrice":"1.0","instanceCount":4,"type":"one-time",)"
-      R"("launchSpecification":{"imageId":"ami-1","instanceType":"p3.8xlarge"}})");
+  const LaunchFacts f =
+      launch_of("RequestSpotInstances", "",
+                R"({"spotPrice":"1.0","instanceCount":4,"type":"one-time",)"
+                R"("launchSpecification":{"imageId":"ami-1","instanceType":"p3.8xlarge"}})");
   EXPECT_TRUE(f.is_launch_api);
   EXPECT_EQ(f.outcome, Outcome::launch);
   EXPECT_EQ(f.instance_types, Types{"p3.8xlarge"});
@@ -215,9 +214,10 @@ TEST(LaunchSpot, RequestSpotFleet) {
 }
 
 TEST(LaunchSpot, RequestSpotFleetItemsEncoding) {
-  const LaunchFacts f = launch_of("RequestSpotFleet", "",
-                                  R"({"spotFleetRequestConfig":{"targetCapacity":"6",)"
-                                  R"("launchSpecifications":{"items":[{"instanceType":"p4d.24xlarge"}]}}})");
+  const LaunchFacts f =
+      launch_of("RequestSpotFleet", "",
+                R"({"spotFleetRequestConfig":{"targetCapacity":"6",)"
+                R"("launchSpecifications":{"items":[{"instanceType":"p4d.24xlarge"}]}}})");
   EXPECT_EQ(f.instance_types, Types{"p4d.24xlarge"});
   EXPECT_EQ(f.max_count, 6);
 }
@@ -322,10 +322,10 @@ TEST(LaunchModify, UserDataChangeHasNoTypes) {
 }
 
 TEST(LaunchScope, UnrelatedEventNameIsIgnored) {
-  const LaunchFacts f = launch_of(
-      "DescribeInstances", "",
-      R"({"instanceType":"p3.2xlarge","filterSet":{"items":[{"name":"instance-type"}]}})",
-      response_with({"p3.2xlarge"}));
+  const LaunchFacts f =
+      launch_of("DescribeInstances", "",
+                R"({"instanceType":"p3.2xlarge","filterSet":{"items":[{"name":"instance-type"}]}})",
+                response_with({"p3.2xlarge"}));
   EXPECT_FALSE(f.is_launch_api);
   EXPECT_EQ(f.outcome, Outcome::none);
   EXPECT_TRUE(f.instance_types.empty());
@@ -376,7 +376,9 @@ struct TypeCase {
   long multiplier;
 };
 
-void PrintTo(const TypeCase& c, std::ostream* os) { *os << c.type; }
+void PrintTo(const TypeCase& c, std::ostream* os) {
+  *os << c.type;
+}
 
 class InstanceTypeParts : public testing::TestWithParam<TypeCase> {};
 

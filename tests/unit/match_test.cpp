@@ -26,9 +26,9 @@ public:
   TempDir() {
     static std::atomic<unsigned> counter{0};
     std::random_device rd;
-    m_path = fs::temp_directory_path() /
-             ("trailwatch_match_test_" + std::to_string(::getpid()) + "_" +
-              std::to_string(counter++) + "_" + std::to_string(rd()));
+    m_path =
+        fs::temp_directory_path() / ("trailwatch_match_test_" + std::to_string(::getpid()) + "_" +
+                                     std::to_string(counter++) + "_" + std::to_string(rd()));
     fs::create_directories(m_path);
   }
   ~TempDir() {
@@ -199,8 +199,8 @@ TEST(MatchValues, CidrIpv4AndIpv6) {
   EXPECT_FALSE(matches(set, with_ip("11.0.0.1")));
   EXPECT_FALSE(matches(set, with_ip("2001:db9::1")));
   // Invalid sources never match, even when they look close to a network member.
-  for (const char* bad : {"010.1.2.3", "10.1.2", "10.1.2.3 ", "AWS Internal",
-                          "ec2.amazonaws.com", "", "10.0.0.0/8", "fe80::1%lo"}) {
+  for (const char* bad : {"010.1.2.3", "10.1.2", "10.1.2.3 ", "AWS Internal", "ec2.amazonaws.com",
+                          "", "10.0.0.0/8", "fe80::1%lo"}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(matches(set, with_ip(bad)));
   }
@@ -262,8 +262,8 @@ TEST(MatchValues, RegularExpression) {
 }
 
 TEST(MatchValues, ExpandFromWatchList) {
-  const RuleSet set = load_selection("trailwatch.instanceFamily|expand: '%fams%'",
-                                     {List{"fams", {"p3", "g5"}}});
+  const RuleSet set =
+      load_selection("trailwatch.instanceFamily|expand: '%fams%'", {List{"fams", {"p3", "g5"}}});
   EXPECT_TRUE(matches(set, with_types({"p3.2xlarge"})));
   EXPECT_TRUE(matches(set, with_types({"G5.xlarge"})));
   EXPECT_FALSE(matches(set, with_types({"p3dn.24xlarge"})));
@@ -459,15 +459,15 @@ TEST_F(ShippedRules, ConfigureThroughLaunchTemplate) {
 }
 
 TEST_F(ShippedRules, UnauthorizedGpuIsAttempt) {
-  EXPECT_EQ(
-      alert_ids(*s_matcher, launch({"p2.xlarge"}, Outcome::attempt, "Client.UnauthorizedOperation")),
-      Ids{k_attempt});
+  EXPECT_EQ(alert_ids(*s_matcher,
+                      launch({"p2.xlarge"}, Outcome::attempt, "Client.UnauthorizedOperation")),
+            Ids{k_attempt});
 }
 
 TEST_F(ShippedRules, DryRunGpuIsAttempt) {
-  EXPECT_EQ(alert_ids(*s_matcher, launch({"p4d.24xlarge"}, Outcome::dryrun,
-                                         "Client.DryRunOperation")),
-            Ids{k_attempt});
+  EXPECT_EQ(
+      alert_ids(*s_matcher, launch({"p4d.24xlarge"}, Outcome::dryrun, "Client.DryRunOperation")),
+      Ids{k_attempt});
 }
 
 TEST_F(ShippedRules, FailedOrdinaryTypeIsQuiet) {

@@ -29,9 +29,9 @@ public:
   TempDir() {
     static std::atomic<unsigned> counter{0};
     std::random_device rd;
-    m_path = fs::temp_directory_path() /
-             ("trailwatch_rule_load_test_" + std::to_string(::getpid()) + "_" +
-              std::to_string(counter++) + "_" + std::to_string(rd()));
+    m_path =
+        fs::temp_directory_path() / ("trailwatch_rule_load_test_" + std::to_string(::getpid()) +
+                                     "_" + std::to_string(counter++) + "_" + std::to_string(rd()));
     fs::create_directories(m_path);
   }
   ~TempDir() {
@@ -77,15 +77,17 @@ std::string rule_text(const std::string& id = "00000000-0000-4000-8000-000000000
                                                      "    eventName: RunInstances\n"
                                                      "  condition: selection\n",
                       const std::string& extra = "") {
-  return "title: Test rule\n"          // line 1
-         "id: " + id + "\n"            // line 2
-         "status: experimental\n"      // line 3
-         "logsource:\n"                // line 4
-         "  product: aws\n"            // line 5
-         "  service: cloudtrail\n"     // line 6
-         "level: high\n"               // line 7
-         "detection:\n"                // line 8
-         + detection + extra;          // line 9...
+  return "title: Test rule\n" // line 1
+         "id: " +
+         id +
+         "\n"                      // line 2
+         "status: experimental\n"  // line 3
+         "logsource:\n"            // line 4
+         "  product: aws\n"        // line 5
+         "  service: cloudtrail\n" // line 6
+         "level: high\n"           // line 7
+         "detection:\n"            // line 8
+         + detection + extra;      // line 9...
 }
 
 std::vector<std::string> lint_one(const TempDir& dir, const std::string& text,
@@ -103,8 +105,9 @@ TEST(RuleLoad, ShippedRulesLintClean) {
   for (const auto& rule : set.rules) {
     ids.push_back(rule.id);
   }
-  for (const char* id : {"3c1f0f6e-6a55-4c1e-9a51-0d2b7c8f1a01", "3c1f0f6e-6a55-4c1e-9a51-0d2b7c8f1a02",
-                         "3c1f0f6e-6a55-4c1e-9a51-0d2b7c8f1a03", "3c1f0f6e-6a55-4c1e-9a51-0d2b7c8f1a04"}) {
+  for (const char* id :
+       {"3c1f0f6e-6a55-4c1e-9a51-0d2b7c8f1a01", "3c1f0f6e-6a55-4c1e-9a51-0d2b7c8f1a02",
+        "3c1f0f6e-6a55-4c1e-9a51-0d2b7c8f1a03", "3c1f0f6e-6a55-4c1e-9a51-0d2b7c8f1a04"}) {
     SCOPED_TRACE(id);
     EXPECT_EQ(std::count(ids.begin(), ids.end(), id), 1);
   }
@@ -113,9 +116,9 @@ TEST(RuleLoad, ShippedRulesLintClean) {
       lint_rules({TRAILWATCH_RULES_DIR "/ec2", TRAILWATCH_RULES_DIR "/watchlists"}, &ec2);
   EXPECT_TRUE(ec2_errors.empty()) << joined(ec2_errors);
   EXPECT_EQ(ec2.rules.size(), 4u);
-  for (const char* list : {"tier_a_families", "large_families", "large_size_min", "launch_events",
-                           "mass_launch_min", "suppressed_principals", "suppressed_accounts",
-                           "suppressed_source_cidrs"}) {
+  for (const char* list :
+       {"tier_a_families", "large_families", "large_size_min", "launch_events", "mass_launch_min",
+        "suppressed_principals", "suppressed_accounts", "suppressed_source_cidrs"}) {
     SCOPED_TRACE(list);
     EXPECT_EQ(set.watchlists.count(list), 1u);
   }
@@ -194,11 +197,11 @@ TEST(RuleLoad, MissingRequiredKeys) {
     std::string line; // line of rule_text() to remove
     std::string key;
   };
-  for (const Missing& m : {Missing{"title: Test rule\n", "title"},
-                           Missing{"id: 00000000-0000-4000-8000-000000000001\n", "id"},
-                           Missing{"level: high\n", "level"},
-                           Missing{"logsource:\n  product: aws\n  service: cloudtrail\n",
-                                   "logsource"}}) {
+  for (const Missing& m :
+       {Missing{"title: Test rule\n", "title"},
+        Missing{"id: 00000000-0000-4000-8000-000000000001\n", "id"},
+        Missing{"level: high\n", "level"},
+        Missing{"logsource:\n  product: aws\n  service: cloudtrail\n", "logsource"}}) {
     SCOPED_TRACE(m.key);
     TempDir dir;
     std::string text = rule_text();
@@ -250,7 +253,9 @@ TEST_P(RuleLoadDetection, IsRejectedWithMessage) {
   }
 }
 
-void PrintTo(const DetectionCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const DetectionCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 // clang-format off
 INSTANTIATE_TEST_SUITE_P(
@@ -406,8 +411,7 @@ TEST(RuleLoad, ShippedFixtureErrorsAreAllReported) {
   EXPECT_TRUE(any_contains(errors, "bad_rule.yml:4: unknown key 'colour'")) << joined(errors);
   EXPECT_TRUE(any_contains(errors, "bad_rule.yml:10: unknown level 'urgent'")) << joined(errors);
   EXPECT_TRUE(any_contains(errors, "unknown selection 'selectoin'")) << joined(errors);
-  EXPECT_TRUE(any_contains(errors, "other_bad.yml:8: duplicate key 'eventName'"))
-      << joined(errors);
+  EXPECT_TRUE(any_contains(errors, "other_bad.yml:8: duplicate key 'eventName'")) << joined(errors);
   EXPECT_TRUE(any_contains(errors, "unknown field 'instanceTyp'")) << joined(errors);
 }
 
