@@ -262,6 +262,57 @@ struct Totals {
   ReaderCounters counters;
 };
 
+// Progress on a terminal's stderr: inputs and MB done of the total, MB/s and time left,
+// redrawn at most five times a second and erased at the end.
+class Progress {
+public:
+  Progress(bool enabled, const std::vector<Input>& inputs) : m_enabled(enabled) {
+    for (const auto& input : inputs) {
+      m_total_bytes += input.size;
+    }
+    m_total_inputs = inputs.size();
+  }
+
+  void update(std::uint64_t bytes_read) {
+    if (!m_enabled) {
+      return;
+    }
+    ++m_done_inputs;
+    m_done_bytes += bytes_read;
+    const auto now = Clock::now();
+    if (now - m_last < std::chrono::milliseconds(200) && m_done_inputs < m_total_inputs) {
+      return;
+    }
+    m_last = now;
+    const double seconds = std::chrono::duration<double>(now - m_started).count();
+    const double rate = seconds > 0 ? static_cast<double>(m_done_bytes) / seconds : 0;
+    const double remaining =
+        static_cast<double>(m_total_bytes - std::min(m_total_bytes, m_done_bytes));
+    fmt::print(stderr,
+               "\r\x1b[Ktrailwatch: {}/{} inputs, {:.0f}/{:.0f} MB, {:.0f} MB/s, {:.0f} s left",
+               m_done_inputs, m_total_inputs, static_cast<double>(m_done_bytes) / 1e6,
+               static_cast<double>(m_total_bytes) / 1e6, rate / 1e6,
+               rate > 0 ? remaining / rate : 0.0);
+    m_drawn = true;
+  }
+
+  ~Progress() {
+    if (m_drawn) {
+      fmt::print(stderr, "\r\x1b[K");
+    }
+  }
+
+private:
+  bool m_enabled;
+  bool m_drawn = false;
+  std::uint64_t m_total_bytes = 0;
+  std::uint64_t m_done_bytes = 0;
+  std::size_t m_total_inputs = 0;
+  std::size_t m_done_inputs = 0;
+  Clock::time_point m_started = Clock::now();
+  Clock::time_point m_last{};
+};
+
 // Reads file inputs on `jobs` threads and hands results to `consume` in input order. At most
 // 2 × jobs results wait for their turn, so memory stays bounded whatever the input count.
 class OrderedPool {
@@ -440,6 +491,10 @@ int run_scan(const Options& options) {
       pool.emplace(pipeline, inputs, jobs);
     }
     Worker main_worker(pipeline);
+    // Progress only for files: a stdin stream has no known size.
+    Progress progress(options.progress && std::none_of(inputs.begin(), inputs.end(),
+                                                       [](const Input& in) { return in.is_stdin; }),
+                      inputs);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       InputResult result;
       if (inputs[i].is_stdin) {
@@ -452,6 +507,7 @@ int run_scan(const Options& options) {
       }
       emit(result.alerts);
       account(result);
+      progress.update(result.bytes_read);
     }
   }
 

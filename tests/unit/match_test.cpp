@@ -337,8 +337,16 @@ TEST(MatcherWants, OnlyTheRulesEventNames) {
   EXPECT_FALSE(matcher.wants(""));
 }
 
+TEST(MatcherWants, EventNamesListedForThePrefilter) {
+  const Matcher matcher(load_inline("  selection:\n    eventName: [RunInstances, CreateFleet]\n"
+                                    "  condition: selection\n"));
+  EXPECT_FALSE(matcher.wants_all());
+  EXPECT_EQ(matcher.event_names(), (std::vector<std::string>{"RunInstances", "CreateFleet"}));
+}
+
 TEST(MatcherWants, EveryNameWithoutRestriction) {
   const Matcher matcher(load_selection("userAgent|contains: terraform"));
+  EXPECT_TRUE(matcher.wants_all());
   EXPECT_TRUE(matcher.wants("RunInstances"));
   EXPECT_TRUE(matcher.wants("GetCallerIdentity"));
 }

@@ -136,7 +136,7 @@ TEST(RuleLoad, MinimalRuleLoads) {
   EXPECT_EQ(rule.id, "00000000-0000-4000-8000-000000000001");
   EXPECT_EQ(rule.level, Level::high);
   EXPECT_EQ(rule.status, "experimental");
-  EXPECT_EQ(rule.event_names, std::vector<std::string>{"runinstances"});
+  EXPECT_EQ(rule.event_names, std::vector<std::string>{"RunInstances"}); // as spelled
 }
 
 TEST(RuleLoad, UnknownTopLevelKeyNamesFileAndLine) {
@@ -462,7 +462,7 @@ TEST(RuleLoad, EventNamesFromExpandAndLists) {
   const auto errors = lint_rules({dir.path()}, &set);
   ASSERT_TRUE(errors.empty()) << joined(errors);
   ASSERT_EQ(set.rules.size(), 2u);
-  EXPECT_EQ(set.rules[0].event_names, (std::vector<std::string>{"runinstances", "createfleet"}));
+  EXPECT_EQ(set.rules[0].event_names, (std::vector<std::string>{"RunInstances", "CreateFleet"}));
   EXPECT_TRUE(set.rules[1].event_names.empty()); // a wildcard can match any name
 }
 

@@ -597,26 +597,40 @@ void say(int fd, const std::string& text) {
   }
 }
 
+// Permissions are only enforced for other users, so as root the child drops to "nobody" first.
 TEST_F(StateTest, ReadOnlyStateIsRefused) {
-  if (::geteuid() == 0) {
-    GTEST_SKIP() << "running as root: file permissions are not enforced";
-  }
   {
     auto state = open_state();
     add_input(*state, {make_alert("r1", "alice", "111", "2024-05-01T10:00:00Z")});
   }
   const std::string before = read_bytes(m_path);
-  fs::permissions(m_path, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
-  const std::string message = fatal_message([&] { open_state(); });
-  EXPECT_NE(message.find("read-only"), std::string::npos) << message;
-  // The directory read-only too.
-  fs::permissions(m_dir, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
-                             fs::perms::group_exec | fs::perms::others_read |
-                             fs::perms::others_exec);
-  const std::string again = fatal_message([&] { open_state(); });
-  EXPECT_NE(again.find(m_path), std::string::npos) << again;
+  const auto read_only = fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read;
+  const auto exec = fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec;
+  fs::permissions(m_path, read_only);
+  fs::permissions(m_dir, read_only | exec);
+  int status = 0;
+  const std::string report = in_child(
+      [&](int out) {
+        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) {
+          return 6;
+        }
+        try {
+          open_state();
+          say(out, "open succeeded\n");
+        } catch (const Fatal& error) {
+          say(out, std::string("open: ") + error.what() + "\n");
+        }
+        return 0;
+      },
+      status);
   fs::permissions(m_dir, fs::perms::owner_all);
   fs::permissions(m_path, fs::perms::owner_read | fs::perms::owner_write);
+  if (status == 6) {
+    GTEST_SKIP() << "running as root and cannot switch to user nobody: permissions not enforced";
+  }
+  ASSERT_EQ(status, 0) << report;
+  EXPECT_NE(report.find("open: state file " + m_path + " is read-only"), std::string::npos)
+      << report;
   EXPECT_EQ(read_bytes(m_path), before);
   EXPECT_EQ(open_state()->pending_alerts().size(), 1u);
 }
