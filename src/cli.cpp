@@ -73,13 +73,15 @@ Options build_options(const RawFlags& raw) {
   if (!raw.since.empty()) {
     options.since = util::parse_time_arg(raw.since, now);
     if (!options.since) {
-      throw Fatal("--since: expected an RFC 3339 time or a duration like 24h, got '" + raw.since + "'");
+      throw Fatal("--since: expected an RFC 3339 time or a duration like 24h, got '" + raw.since +
+                  "'");
     }
   }
   if (!raw.until.empty()) {
     options.until = util::parse_time_arg(raw.until, now);
     if (!options.until) {
-      throw Fatal("--until: expected an RFC 3339 time or a duration like 24h, got '" + raw.until + "'");
+      throw Fatal("--until: expected an RFC 3339 time or a duration like 24h, got '" + raw.until +
+                  "'");
     }
   }
   if (options.since && options.until && *options.since > *options.until) {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "trailwatch/decode.hpp"
 
+#include <cstring>
 #include <fmt/format.h>
 #include <libdeflate.h>
-#include <cstring>
 #include <memory>
 
 namespace trailwatch {
@@ -115,7 +115,7 @@ std::string decode_into(std::string_view input, std::size_t max_output, Buffer& 
       char* target = out.reserve_more(guess);
       std::size_t in_used = 0, out_used = 0;
       const auto rc = libdeflate_gzip_decompress_ex(decompressor, member.data(), member.size(),
-                                                     target, guess, &in_used, &out_used);
+                                                    target, guess, &in_used, &out_used);
       if (rc == LIBDEFLATE_SUCCESS) {
         out.commit(out_used);
         offset += in_used;

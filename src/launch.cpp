@@ -119,7 +119,14 @@ public:
     dom::object object;
     dom::array array;
     if (!element.get_object().get(object)) {
+      // ModifyInstanceAttribute's generic form {"attribute":"instanceType","value":"…"}: the
+      // keys may come in either order, so look the attribute up first.
       std::string_view attribute;
+      for (auto [key, value] : object) {
+        if (util::iequals(key, "attribute") && value.get_string().get(attribute)) {
+          attribute = {};
+        }
+      }
       for (auto [key, value] : object) {
         if (util::iequals(key, "instanceType")) {
           if (auto type = read_type(value)) {
@@ -136,11 +143,8 @@ public:
                    util::iequals(key, "totalTargetCapacity")) {
           take_first(m_facts.max_count, value);
         } else if (util::iequals(key, "attribute")) {
-          if (value.get_string().get(attribute)) {
-            attribute = {};
-          }
+          continue;
         } else if (util::iequals(key, "value") && util::iequals(attribute, "instanceType")) {
-          // ModifyInstanceAttribute's generic form {"attribute":"instanceType","value":"…"}.
           if (auto type = read_type(value)) {
             add_unique(m_facts.request_types, std::move(*type));
           }

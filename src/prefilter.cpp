@@ -13,7 +13,9 @@ namespace {
 
 constexpr std::string_view k_key = "eventName";
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // Finds `needle` (at least 6 bytes) in `hay` from `from`; npos when absent. glibc's memmem is
 // a scalar two-way search, far slower than decompression; this is the generic SIMD substring

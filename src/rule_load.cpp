@@ -370,10 +370,12 @@ void load_detection(PendingRule& pending, const RuleSet& set, Errors& errors) {
   }
   check_duplicates(detection, path, errors, "detection");
   YAML::Node condition_node;
+  bool has_condition = false;
   for (const auto& entry : detection) {
     const std::string name = entry.first.Scalar();
     if (name == "condition") {
       condition_node = entry.second;
+      has_condition = true;
       continue;
     }
     if (name == "timeframe") {
@@ -402,7 +404,7 @@ void load_detection(PendingRule& pending, const RuleSet& set, Errors& errors) {
     }
     rule.selections.push_back(std::move(selection));
   }
-  if (!condition_node.IsDefined()) {
+  if (!has_condition) {
     errors.add(path, detection, "detection has no 'condition'");
     return;
   }

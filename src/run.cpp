@@ -123,8 +123,7 @@ public:
       result.bytes_decoded = m_decoded.size();
       m_reader.begin_source(input.path);
       if (!error.empty()) {
-        diag::error("{}: {}; reading the {} bytes before it", input.path, error,
-                    m_decoded.size());
+        diag::error("{}: {}; reading the {} bytes before it", input.path, error, m_decoded.size());
         result.failed = true;
       }
       if (m_decoded.size() == 0 && error.empty()) {
@@ -288,11 +287,10 @@ public:
     const double rate = seconds > 0 ? static_cast<double>(m_done_bytes) / seconds : 0;
     const double remaining =
         static_cast<double>(m_total_bytes - std::min(m_total_bytes, m_done_bytes));
-    fmt::print(stderr,
-               "\r\x1b[Ktrailwatch: {}/{} inputs, {:.0f}/{:.0f} MB, {:.0f} MB/s, {:.0f} s left",
-               m_done_inputs, m_total_inputs, static_cast<double>(m_done_bytes) / 1e6,
-               static_cast<double>(m_total_bytes) / 1e6, rate / 1e6,
-               rate > 0 ? remaining / rate : 0.0);
+    fmt::print(
+        stderr, "\r\x1b[Ktrailwatch: {}/{} inputs, {:.0f}/{:.0f} MB, {:.0f} MB/s, {:.0f} s left",
+        m_done_inputs, m_total_inputs, static_cast<double>(m_done_bytes) / 1e6,
+        static_cast<double>(m_total_bytes) / 1e6, rate / 1e6, rate > 0 ? remaining / rate : 0.0);
     m_drawn = true;
   }
 

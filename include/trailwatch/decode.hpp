@@ -7,8 +7,8 @@
 // stdin uses StreamDecoder: zlib streaming, bounded memory.
 #pragma once
 
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>

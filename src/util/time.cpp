@@ -20,8 +20,7 @@ bool read_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
   return ec == std::errc() && end == s.data() + pos + len;
 }
 
-std::optional<long long> to_epoch(int year, int month, int day, int hour, int minute,
-                                  int second) {
+std::optional<long long> to_epoch(int year, int month, int day, int hour, int minute, int second) {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
@@ -109,9 +108,8 @@ std::optional<long long> delivery_time_from_name(std::string_view name) {
   for (std::size_t i = 0; i + 15 <= name.size(); ++i) {
     int year, month, day, hour, minute;
     if (name[i] == '_' && read_int(name, i + 1, 4, year) && read_int(name, i + 5, 2, month) &&
-        read_int(name, i + 7, 2, day) && name[i + 9] == 'T' &&
-        read_int(name, i + 10, 2, hour) && read_int(name, i + 12, 2, minute) &&
-        name[i + 14] == 'Z') {
+        read_int(name, i + 7, 2, day) && name[i + 9] == 'T' && read_int(name, i + 10, 2, hour) &&
+        read_int(name, i + 12, 2, minute) && name[i + 14] == 'Z') {
       return to_epoch(year, month, day, hour, minute, 0);
     }
   }

@@ -4,11 +4,11 @@
 // record index, its fields match the catalogue, and the shipped rules treat it as they say:
 // watched GPU launches alert high, failed watched launches are attempts, dry runs of
 // unwatched types and ordinary launches stay quiet. Skipped when the folder is absent.
+#include "trailwatch/decode.hpp"
 #include "trailwatch/launch.hpp"
 #include "trailwatch/match.hpp"
 #include "trailwatch/reader.hpp"
 #include "trailwatch/rule.hpp"
-#include "trailwatch/decode.hpp"
 #include "trailwatch/source_class.hpp"
 #include "util/strings.hpp"
 
@@ -54,7 +54,8 @@ std::vector<CatalogueRow> read_catalogue() {
     if (in_table && line.starts_with("### ")) {
       break;
     }
-    if (!in_table || !line.starts_with("| ") || line.starts_with("| #") || line.starts_with("|---")) {
+    if (!in_table || !line.starts_with("| ") || line.starts_with("| #") ||
+        line.starts_with("|---")) {
       continue;
     }
     std::vector<std::string> cells;
@@ -66,7 +67,7 @@ std::vector<CatalogueRow> read_catalogue() {
     if (cells.size() < 14) {
       continue;
     }
-    CatalogueRow row{cells[0], cells[1], cells[3], cells[4], cells[5], cells[6],
+    CatalogueRow row{cells[0], cells[1], cells[3], cells[4],  cells[5], cells[6],
                      cells[7], cells[8], cells[9], cells[12], 0};
     row.record = std::stoull(cells[2]);
     rows.push_back(row);
@@ -171,9 +172,8 @@ TEST(Conformance, EveryCatalogedLaunchEventIsHandledAsTheRulesSay) {
     }
 
     // What the shipped rules must do with it.
-    const std::string family = std::string(instance_family(launch.instance_types.empty()
-                                                               ? std::string_view{}
-                                                               : launch.instance_types[0]));
+    const std::string family = std::string(instance_family(
+        launch.instance_types.empty() ? std::string_view{} : launch.instance_types[0]));
     const bool watched = tier_a.count(family) > 0;
     const bool failed = !row.error_code.empty();
     EXPECT_EQ(has_rule(result.alerts, *event, k_gpu_rule), watched && !failed);
@@ -202,7 +202,8 @@ TEST(Conformance, InsightsAndDigestsAreSkippedNotReported) {
       SCOPED_TRACE(path);
       const Result result = scan(entry.path(), matcher);
       for (const auto& event : result.events) {
-        EXPECT_NE(event.event_type, "AwsCloudTrailInsight") << "an Insights record was read as an API call";
+        EXPECT_NE(event.event_type, "AwsCloudTrailInsight")
+            << "an Insights record was read as an API call";
       }
       EXPECT_TRUE(result.alerts.empty());
     }

@@ -300,8 +300,7 @@ TEST(LaunchModify, GenericAttributeValueForm) {
 }
 
 TEST(LaunchModify, GenericFormWithValueBeforeAttribute) {
-  GTEST_SKIP() << "BUG: the generic {attribute, value} form is only recognised when "
-                  "\"attribute\" comes before \"value\" in the JSON object";
+  // Regression: found by this test before the fix.
   const LaunchFacts f =
       launch_of("ModifyInstanceAttribute", "",
                 R"({"instanceId":"i-1","value":"p3.2xlarge","attribute":"instanceType"})");

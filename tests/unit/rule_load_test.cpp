@@ -328,9 +328,7 @@ INSTANTIATE_TEST_SUITE_P(
 // clang-format on
 
 TEST(RuleLoad, MissingConditionIsNamed) {
-  GTEST_SKIP() << "BUG: a detection without 'condition' reports \"<file>: condition must be a "
-                  "single expression\" (no line) instead of \"<file>:<line>: detection has no "
-                  "'condition'\": rule_load.cpp's default-constructed YAML::Node is defined";
+  // Regression: found by this test before the fix.
   TempDir dir;
   const auto errors = lint_one(dir, rule_text("00000000-0000-4000-8000-000000000001",
                                               "  selection:\n    eventName: RunInstances\n"));
