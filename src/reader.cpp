@@ -123,7 +123,11 @@ struct RecordReader::Impl {
   od::parser parser;
   od::parser inner_parser; // for CloudTrailEvent strings (lookup-events output)
   std::string inner_buffer;
-  simdjson::dom::parser dom; // nested objects of wanted records
+  simdjson::dom::parser record_dom; // a wanted record, read whole
+  simdjson::dom::parser dom;        // nested objects of wanted records (materialise)
+  std::string identity_text;        // minified nested objects of the current wanted record
+  std::string request_text;
+  std::string response_text;
 
   void report(std::string_view what, std::string_view reason) {
     ++counters.errors;
@@ -156,7 +160,7 @@ struct RecordReader::Impl {
   Kind handle_object(od::object object, int depth);
   void handle_array(od::array array, int depth);
   Kind handle_lookup_string(std::string_view json, int depth);
-  void emit(const RecordFields& fields);
+  void copy_out(od::object& object);
 };
 
 RecordReader::RecordReader(WantFn want, EventFn on_event) : m_impl(std::make_unique<Impl>()) {
@@ -179,6 +183,15 @@ const ReaderCounters& RecordReader::counters() const {
 }
 
 std::size_t RecordReader::parse(const char* data, std::size_t size, bool final) {
+  if (!final) {
+    // More data will come. A raw newline cannot occur inside a JSON string, so cutting after
+    // the last newline never splits a string (which would be a stage-1 error, not an
+    // incomplete document); the rest waits for the next call.
+    const void* nl = memrchr(data, '\n', size);
+    if (nl != nullptr) {
+      return m_impl->parse_documents(data, static_cast<const char*>(nl) - data + 1, false, 0);
+    }
+  }
   return m_impl->parse_documents(data, size, final, 0);
 }
 
@@ -206,6 +219,9 @@ std::size_t RecordReader::Impl::parse_documents(const char* data, std::size_t si
         // line costs only itself.
         if (first && !line_mode && std::memchr(data + pos, '\n', remaining) != nullptr) {
           return pos + parse_lines(data + pos, remaining, final, base_offset + pos);
+        }
+        if (first && !final) {
+          return pos; // one long line cut in the middle: wait for the rest of it
         }
         report(fmt::format("document {} (byte {})", document_index, base_offset + offset),
                simdjson::error_message(doc.error()));
@@ -387,19 +403,6 @@ simdjson::error_code read_string(od::value& value, std::string_view& out) {
   return value.get_string().get(out);
 }
 
-// Reads an object field as raw JSON text (null reads as empty).
-simdjson::error_code read_raw_object(od::value& value, std::string_view& out) {
-  if (value.is_null()) {
-    out = {};
-    return simdjson::SUCCESS;
-  }
-  od::object object;
-  if (auto error = value.get_object().get(object)) {
-    return error;
-  }
-  return object.raw_json().get(out);
-}
-
 // A wrong type leaves the document readable; anything else means the JSON itself is broken
 // and the document must be abandoned.
 bool is_type_error(simdjson::error_code error) {
@@ -409,15 +412,16 @@ bool is_type_error(simdjson::error_code error) {
 } // namespace
 
 Kind RecordReader::Impl::handle_object(od::object object, int depth) {
-  RecordFields fields;
+  // The fast path: one pass over the keys, reading only eventName and skipping every other
+  // value in place. A record someone wants is read again, whole, in copy_out().
+  std::string_view event_name;
   bool is_record = false;
   bool insight = false;
   bool digest = false;
   bool lake = false;
   bool container = false;
+  bool bad_name = false;
   std::optional<Kind> nested; // an EventBridge detail or lookup CloudTrailEvent
-  std::string_view bad_field; // first field of an unexpected type
-  bool fatal_field = false;   // eventName or eventSource unreadable: the record cannot be matched
 
   for (auto field : object) {
     od::raw_json_string key;
@@ -427,49 +431,20 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
     }
     od::value value = field.value();
     simdjson::error_code error = simdjson::SUCCESS;
-    // The few keys that matter, compared without unescaping (CloudTrail keys have no escapes).
+    // Keys compared without unescaping (CloudTrail keys have no escapes).
     if (key == "eventName") {
-      error = read_string(value, fields.event_name);
+      error = read_string(value, event_name);
+      bad_name = is_type_error(error);
       is_record = true;
-    } else if (key == "eventSource") {
-      error = read_string(value, fields.event_source);
+    } else if (key == "eventSource" || key == "eventVersion") {
       is_record = true;
-    } else if (key == "eventTime") {
-      error = read_string(value, fields.event_time);
-    } else if (key == "eventID") {
-      error = read_string(value, fields.event_id);
-    } else if (key == "awsRegion") {
-      error = read_string(value, fields.aws_region);
-    } else if (key == "sourceIPAddress") {
-      error = read_string(value, fields.source_ip);
-    } else if (key == "userAgent") {
-      error = read_string(value, fields.user_agent);
-    } else if (key == "errorCode") {
-      error = read_string(value, fields.error_code);
-    } else if (key == "errorMessage") {
-      error = read_string(value, fields.error_message);
-    } else if (key == "recipientAccountId") {
-      error = read_string(value, fields.recipient_account_id);
-    } else if (key == "eventType") {
-      error = read_string(value, fields.event_type);
-      if (fields.event_type == "AwsCloudTrailInsight") {
+    } else if (key == "eventType" || key == "eventCategory") {
+      const std::string_view token = value.raw_json_token();
+      if ((token.starts_with("\"AwsCloudTrailInsight\"") || token.starts_with("\"Insight\""))) {
         insight = true;
       }
-    } else if (key == "eventVersion") {
-      is_record = true;
-    } else if (key == "userIdentity") {
-      error = read_raw_object(value, fields.user_identity_json);
-    } else if (key == "requestParameters") {
-      error = read_raw_object(value, fields.request_json);
-    } else if (key == "responseElements") {
-      error = read_raw_object(value, fields.response_json);
     } else if (key == "insightDetails") {
       insight = true;
-    } else if (key == "eventCategory") {
-      std::string_view category;
-      if (!read_string(value, category) && category == "Insight") {
-        insight = true;
-      }
     } else if (key == "Records" || key == "Events") {
       od::array array;
       error = depth < k_max_container_depth ? value.get_array().get(array) : simdjson::DEPTH_ERROR;
@@ -502,18 +477,6 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
       mark_broken(error);
       return Kind::other;
     }
-    if (error && (key == "eventName" || key == "eventSource")) {
-      fatal_field = true;
-    }
-    if (error && bad_field.empty()) {
-      // The raw key ends at its closing quote, which stage 1 has already validated.
-      const char* raw = key.raw();
-      std::size_t n = 0;
-      while (n < 64 && raw[n] != '"' && raw[n] != '\\') {
-        ++n;
-      }
-      bad_field = std::string_view(raw, n);
-    }
   }
 
   if (nested) {
@@ -541,17 +504,91 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
     return Kind::other;
   }
   ++counters.records;
-  if (fatal_field) {
-    record_error(fmt::format("field {} has an unexpected type; record skipped", bad_field));
+  if (bad_name) {
+    record_error("field eventName has an unexpected type; record skipped");
     return Kind::record;
   }
-  if (!bad_field.empty()) {
+  const std::string_view name = trim(event_name);
+  if (!name.empty() && want(name)) {
+    copy_out(object);
+  }
+  return Kind::record;
+}
+
+namespace {
+
+// Reads a string member of a DOM record into `out`; a member of another type (not null) is
+// named in `bad`.
+void dom_string(simdjson::dom::object record, std::string_view key, std::string_view& out,
+                std::string_view& bad) {
+  simdjson::dom::element element;
+  if (record[key].get(element)) {
+    return;
+  }
+  if (element.get_string().get(out) && !element.is_null() && bad.empty()) {
+    bad = key;
+  }
+}
+
+// Minifies an object member of a DOM record into `storage` and points `out` at it.
+void dom_object(simdjson::dom::object record, std::string_view key, std::string& storage,
+                std::string_view& out, std::string_view& bad) {
+  simdjson::dom::element element;
+  if (record[key].get(element) || element.is_null()) {
+    return;
+  }
+  if (!element.is_object()) {
+    if (bad.empty()) {
+      bad = key;
+    }
+    return;
+  }
+  storage = simdjson::minify(element);
+  out = storage;
+}
+
+} // namespace
+
+void RecordReader::Impl::copy_out(od::object& object) {
+  // Rewind to the record's start and take its text; the DOM parse copies it, so the On-Demand
+  // document stays untouched.
+  std::string_view text;
+  if (object.reset().error() || object.raw_json().get(text)) {
+    record_error("record could not be re-read");
+    return;
+  }
+  simdjson::dom::object record;
+  if (auto error = record_dom.parse(text.data(), text.size()).get_object().get(record)) {
+    record_error(simdjson::error_message(error));
+    return;
+  }
+  RecordFields fields;
+  std::string_view bad;
+  dom_string(record, "eventName", fields.event_name, bad);
+  dom_string(record, "eventSource", fields.event_source, bad);
+  if (!bad.empty()) {
+    record_error(fmt::format("field {} has an unexpected type; record skipped", bad));
+    return;
+  }
+  dom_string(record, "eventTime", fields.event_time, bad);
+  dom_string(record, "eventID", fields.event_id, bad);
+  dom_string(record, "eventType", fields.event_type, bad);
+  dom_string(record, "awsRegion", fields.aws_region, bad);
+  dom_string(record, "recipientAccountId", fields.recipient_account_id, bad);
+  dom_string(record, "sourceIPAddress", fields.source_ip, bad);
+  dom_string(record, "userAgent", fields.user_agent, bad);
+  dom_string(record, "errorCode", fields.error_code, bad);
+  dom_string(record, "errorMessage", fields.error_message, bad);
+  dom_object(record, "userIdentity", identity_text, fields.user_identity_json, bad);
+  dom_object(record, "requestParameters", request_text, fields.request_json, bad);
+  dom_object(record, "responseElements", response_text, fields.response_json, bad);
+  if (!bad.empty()) {
     // Other fields of the wrong type are read as absent; the record is still matched.
     diag::warning("{}: record {}: field {} has an unexpected type; treated as absent", source,
-                  record_index, bad_field);
+                  record_index, bad);
   }
-  emit(fields);
-  return Kind::record;
+  ++counters.examined;
+  on_event(materialise(fields, dom, Origin{source, record_index}));
 }
 
 Kind RecordReader::Impl::handle_lookup_string(std::string_view json, int depth) {
@@ -578,13 +615,5 @@ Kind RecordReader::Impl::handle_lookup_string(std::string_view json, int depth) 
   return kind;
 }
 
-void RecordReader::Impl::emit(const RecordFields& fields) {
-  const std::string_view name = trim(fields.event_name);
-  if (name.empty() || !want(name)) {
-    return;
-  }
-  ++counters.examined;
-  on_event(materialise(fields, dom, Origin{source, record_index}));
-}
 
 } // namespace trailwatch
