@@ -9,13 +9,17 @@
 #include "trailwatch/rule.hpp"
 #include "trailwatch/run.hpp"
 #include "trailwatch/slack.hpp"
+#include "trailwatch/state.hpp"
 #include "trailwatch/version.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
+#include <fmt/format.h>
 #include <thread>
 #include <unistd.h>
 
@@ -56,6 +60,9 @@ struct RawFlags {
   std::string slack_template;
   std::string since;
   std::string until;
+  std::string state;
+  unsigned dedup_window = 60;
+  unsigned state_wait = 30;
 };
 
 Options build_options(const RawFlags& raw) {
@@ -69,6 +76,9 @@ Options build_options(const RawFlags& raw) {
   }
   options.rule_paths = raw.rules;
   options.full_parse = raw.full_parse;
+  options.state_path = raw.state;
+  options.dedup_window_minutes = raw.dedup_window;
+  options.state_wait_seconds = raw.state_wait;
   const long long now = static_cast<long long>(std::time(nullptr));
   if (!raw.since.empty()) {
     options.since = util::parse_time_arg(raw.since, now);
@@ -112,6 +122,30 @@ Options build_options(const RawFlags& raw) {
     throw Fatal("--slack-dry-run prints payloads on stdout; use it with -q or text output");
   }
   return options;
+}
+
+int show_state(const std::string& path, unsigned wait_seconds) {
+  if (!std::filesystem::exists(path)) {
+    throw Fatal(fmt::format("state file {}: does not exist", path));
+  }
+  const auto state = State::open(path, std::chrono::seconds(wait_seconds));
+  const StateSummary s = state->summary();
+  fmt::print("state file       {}\n", s.path);
+  fmt::print("schema version   {}\n", s.schema_version);
+  fmt::print("files read       {}\n", s.files);
+  fmt::print("events kept      {} (eventIDs of alerting events, for de-duplication)\n", s.events);
+  fmt::print("alerts           {} ({} delivered, {} pending)\n", s.alerts, s.delivered, s.pending);
+  fmt::print("last run         {} → {} ({})\n",
+             s.last_run_started.empty() ? "-" : s.last_run_started,
+             s.last_run_finished.empty() ? "-" : s.last_run_finished,
+             s.last_run_status.empty() ? "-" : s.last_run_status);
+  for (const auto& pending : state->pending_alerts()) {
+    const Alert& a = pending.alert;
+    fmt::print("pending #{}      {} {} {} {} ×{} ({})\n", pending.id, a.event.event_time,
+               level_name(a.level), a.rule_title, util::printable(a.event.actor), a.count,
+               a.event.event_id);
+  }
+  return 0;
 }
 
 int rules_lint(const std::vector<std::string>& paths) {
@@ -206,6 +240,22 @@ int run_cli(int argc, char** argv) {
                  "Message template file with $field$ placeholders")
       ->group("Slack");
 
+  app.add_option("--state", raw.state,
+                 "SQLite state file: remember files read, events and alerts seen, and alerts "
+                 "not yet delivered (for cron runs)")
+      ->group("State");
+  app.add_option("--dedup-window", raw.dedup_window,
+                 "With --state: minutes within which the same rule + actor + account is one "
+                 "alert with a count (default 60)")
+      ->group("State");
+  app.add_option("--state-wait", raw.state_wait,
+                 "With --state: seconds to wait for another run holding the state (default 30)")
+      ->group("State");
+
+  std::string state_show_path;
+  auto* state_cmd = app.add_subcommand("state", "Show what a state file holds");
+  state_cmd->add_option("FILE", state_show_path, "The state file")->required();
+
   auto* rules_cmd = app.add_subcommand("rules", "Rule tools (lint, list)");
   rules_cmd->require_subcommand(1);
   std::vector<std::string> lint_paths;
@@ -227,6 +277,9 @@ int run_cli(int argc, char** argv) {
   }
   diag::set_verbosity(raw.verbose);
 
+  if (*state_cmd) {
+    return show_state(state_show_path, raw.state_wait);
+  }
   if (*lint_cmd) {
     return rules_lint(lint_paths);
   }

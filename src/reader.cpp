@@ -615,5 +615,4 @@ Kind RecordReader::Impl::handle_lookup_string(std::string_view json, int depth) 
   return kind;
 }
 
-
 } // namespace trailwatch

@@ -20,6 +20,7 @@
 #include "trailwatch/sink.hpp"
 #include "trailwatch/slack.hpp"
 #include "trailwatch/source.hpp"
+#include "trailwatch/state.hpp"
 #include "util/time.hpp"
 
 #include <atomic>
@@ -258,6 +259,11 @@ struct Totals {
   std::uint64_t outside_window = 0;
   std::uint64_t inputs_skipped_by_time = 0;
   std::uint64_t inputs_prefiltered = 0;
+  std::uint64_t inputs_unchanged = 0; // read in an earlier run (--state)
+  std::uint64_t alerts_found = 0;     // matches this run
+  std::uint64_t alerts_new = 0;       // new outbox alerts (--state)
+  std::uint64_t alerts_merged = 0;    // merged into an earlier alert (--state)
+  std::uint64_t repeated_events = 0;  // eventIDs seen before (--state)
   ReaderCounters counters;
 };
 
@@ -413,7 +419,7 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const Options& options) {
   return sinks;
 }
 
-void print_stats(const Totals& t, const InputCounters& inputs, double seconds) {
+void print_stats(const Totals& t, const InputCounters& inputs, double seconds, bool stateful) {
   const double mb = static_cast<double>(t.bytes_decoded) / 1e6;
   const auto& c = t.counters;
   fmt::print(stderr,
@@ -428,50 +434,150 @@ void print_stats(const Totals& t, const InputCounters& inputs, double seconds) {
              c.documents, c.records, c.examined, t.outside_window, c.skipped_digest,
              c.skipped_insight, c.skipped_other, inputs.skipped_digest_files,
              inputs.skipped_insight_files, inputs.skipped_other_files, c.errors);
+  if (stateful) {
+    fmt::print(stderr,
+               "trailwatch: stats: state: inputs unchanged since an earlier run {}, matches {}, "
+               "repeated events {}, new alerts {}, merged into earlier alerts {}\n",
+               t.inputs_unchanged, t.alerts_found, t.repeated_events, t.alerts_new,
+               t.alerts_merged);
+  }
   fmt::print(stderr, "trailwatch: stats: alerts {}, time {:.3f} s, throughput {:.1f} MB/s\n",
              t.alerts, seconds, seconds > 0 ? mb / seconds : 0.0);
 }
+
+// Where the alerts of each input go. Without --state: straight to the sinks, in input order.
+// With --state: into the state, in the same transaction that marks the input read (repeated
+// eventIDs dropped, repeats of rule + actor + account within the window merged into one alert
+// with a count); the sinks then get the state's undelivered alerts at the end of the run, and
+// each alert is marked delivered only when its sink confirms it.
+class AlertRouter {
+public:
+  AlertRouter(std::vector<std::unique_ptr<Sink>>& sinks, State* state, const Options& options)
+      : m_sinks(sinks), m_state(state), m_window(options.dedup_window_minutes) {}
+
+  // Takes the alerts of the current input. With a state, an input transaction must be open.
+  void route(std::vector<Alert>& alerts) {
+    if (m_state == nullptr) {
+      for (const auto& alert : alerts) {
+        for (auto& sink : m_sinks) {
+          sink->add(alert);
+        }
+      }
+      m_handed_out += alerts.size();
+      return;
+    }
+    // Alerts of one event are adjacent (one per matching rule): ask about each event once.
+    const Event* last_event = nullptr;
+    bool first = true;
+    for (const auto& alert : alerts) {
+      if (last_event == nullptr || alert.event.event_id != last_event->event_id ||
+          alert.event.origin.record != last_event->origin.record) {
+        first = m_state->first_sighting(alert.event.event_id, alert.event.event_time);
+        last_event = &alert.event;
+        m_repeated_events += first ? 0 : 1;
+      }
+      if (first) {
+        m_new_alerts += m_state->add_alert(alert, m_window) ? 1 : 0;
+        m_merged_alerts = m_seen_alerts++ + 1 - m_new_alerts;
+      }
+    }
+  }
+
+  // With a state: hands every undelivered alert (this run's and earlier runs') to the sinks.
+  // The first sink that can confirm delivery (Slack when configured, else stdout) marks them.
+  void deliver_outbox() {
+    if (m_state == nullptr) {
+      return;
+    }
+    std::vector<PendingAlert> pending = m_state->pending_alerts();
+    Sink* confirming = m_sinks.empty() ? nullptr : m_sinks.back().get();
+    if (confirming != nullptr) {
+      confirming->on_delivered = [this](const Alert& alert) {
+        m_state->mark_delivered(alert.outbox_id);
+      };
+    }
+    for (auto& item : pending) {
+      item.alert.outbox_id = item.id;
+      for (auto& sink : m_sinks) {
+        sink->add(item.alert);
+      }
+      if (confirming == nullptr) {
+        m_state->mark_delivered(item.id); // -q and no Slack: nowhere to deliver, nothing to retry
+      }
+    }
+    m_handed_out += pending.size();
+  }
+
+  std::uint64_t handed_out() const { return m_handed_out; }
+  std::uint64_t new_alerts() const { return m_new_alerts; }
+  std::uint64_t merged_alerts() const { return m_merged_alerts; }
+  std::uint64_t repeated_events() const { return m_repeated_events; }
+
+private:
+  std::vector<std::unique_ptr<Sink>>& m_sinks;
+  State* m_state;
+  std::chrono::minutes m_window;
+  std::uint64_t m_handed_out = 0;
+  std::uint64_t m_new_alerts = 0;
+  std::uint64_t m_seen_alerts = 0;
+  std::uint64_t m_merged_alerts = 0;
+  std::uint64_t m_repeated_events = 0;
+};
 
 } // namespace
 
 int run_scan(const Options& options) {
   const auto started = Clock::now();
 
-  // 1. Rules, enrichment and sinks: any failure here stops the run before reading anything.
+  // 1. Rules, enrichment, sinks and state: any failure here stops the run before reading.
   const Matcher matcher(
       load_rules(options.rule_paths.empty() ? default_rule_paths() : options.rule_paths));
   auto enricher = make_enricher(options);
   auto sinks = make_sinks(options);
+  std::unique_ptr<State> state;
+  std::int64_t run_id = 0;
+  if (!options.state_path.empty()) {
+    state = State::open(options.state_path, std::chrono::seconds(options.state_wait_seconds));
+    run_id = state->begin_run();
+  }
 
-  // 2. Inputs.
+  // 2. Inputs: expanded, minus files delivered before --since and files the state has read.
   InputCounters input_counters;
   std::vector<Input> inputs = expand_inputs(options.paths, input_counters);
   std::uint64_t skipped_by_time = 0;
-  if (options.since) {
-    // A log file holds only events from before its delivery time (in its name), so a file
-    // delivered before --since cannot hold a relevant event. The hour of margin covers the
-    // minute resolution of the stamp; events delivered late are in later files.
-    std::erase_if(inputs, [&](const Input& input) {
+  std::uint64_t skipped_unchanged = 0;
+  std::erase_if(inputs, [&](const Input& input) {
+    if (input.is_stdin) {
+      return false;
+    }
+    if (options.since) {
+      // A log file holds only events from before its delivery time (in its name), so a file
+      // delivered before --since cannot hold a relevant event. The hour of margin covers the
+      // minute resolution of the stamp; events delivered late are in later files.
       const auto name = std::string_view(input.path).substr(input.path.rfind('/') + 1);
       const auto delivered = util::delivery_time_from_name(name);
-      const bool skip = !input.is_stdin && delivered && *delivered + 3600 < *options.since;
-      skipped_by_time += skip ? 1 : 0;
-      return skip;
-    });
-  }
+      if (delivered && *delivered + 3600 < *options.since) {
+        ++skipped_by_time;
+        return true;
+      }
+    }
+    if (state && state->file_done(input.path, input.size, input.mtime_ns)) {
+      ++skipped_unchanged;
+      return true;
+    }
+    return false;
+  });
 
-  // 3 + 4. Read, match, emit in order.
+  // 3 + 4. Read, match, route in input order.
   const Prefilter prefilter(matcher.event_names(), !matcher.wants_all() && !options.full_parse);
   const Pipeline pipeline{options, matcher, prefilter, *enricher};
   Totals totals;
   totals.inputs_skipped_by_time = skipped_by_time;
-  auto emit = [&](std::vector<Alert>& alerts) {
-    for (const auto& alert : alerts) {
-      for (auto& sink : sinks) {
-        sink->add(alert);
-      }
-    }
-    totals.alerts += alerts.size();
+  totals.inputs_unchanged = skipped_unchanged;
+  AlertRouter router(sinks, state.get(), options);
+  auto route = [&](std::vector<Alert>& alerts) {
+    router.route(alerts);
+    totals.alerts_found += alerts.size();
   };
   auto account = [&](const InputResult& result) {
     ++totals.inputs;
@@ -494,31 +600,51 @@ int run_scan(const Options& options) {
                                                        [](const Input& in) { return in.is_stdin; }),
                       inputs);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
+      const Input& input = inputs[i];
+      if (state) {
+        state->begin_input();
+      }
       InputResult result;
-      if (inputs[i].is_stdin) {
+      if (input.is_stdin) {
         if (pool) {
           pool->take(i); // keep the pool's window moving past the stdin slot
         }
-        result = main_worker.read_stdin(emit);
+        result = main_worker.read_stdin(route);
       } else {
-        result = pool ? pool->take(i) : main_worker.read_input(inputs[i]);
+        result = pool ? pool->take(i) : main_worker.read_input(input);
       }
-      emit(result.alerts);
+      route(result.alerts);
+      if (state) {
+        // Alerts and "this file is read" commit together, before any sink sees them. A file
+        // that failed half-way is not marked read, so the next run reads it again.
+        state->commit_input(input.is_stdin ? std::string() : input.path, input.size, input.mtime_ns,
+                            !result.failed);
+      }
       account(result);
       progress.update(result.bytes_read);
     }
   }
 
-  // 5. Deliver, report, decide the exit status.
+  // 5. Deliver (with a state: everything still undelivered), report, pick the exit status.
+  router.deliver_outbox();
   bool delivered = true;
   for (auto& sink : sinks) {
     delivered = sink->finish() && delivered;
   }
+  totals.alerts = router.handed_out();
+  totals.alerts_new = router.new_alerts();
+  totals.alerts_merged = router.merged_alerts();
+  totals.repeated_events = router.repeated_events();
+  const bool failed = diag::errored() || !delivered || input_counters.missing > 0;
+  if (state) {
+    state->prune_events(std::chrono::hours(24 * 90));
+    state->finish_run(run_id, failed ? "error" : (totals.alerts > 0 ? "alerts" : "ok"));
+  }
   if (options.stats) {
     print_stats(totals, input_counters,
-                std::chrono::duration<double>(Clock::now() - started).count());
+                std::chrono::duration<double>(Clock::now() - started).count(), state != nullptr);
   }
-  if (diag::errored() || !delivered || input_counters.missing > 0) {
+  if (failed) {
     return k_exit_error;
   }
   return totals.alerts > 0 ? k_exit_alerts : k_exit_no_alerts;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sys/stat.h>
 
 namespace trailwatch {
 namespace fs = std::filesystem;
@@ -35,6 +36,14 @@ FileRole role_of(const fs::path& path) {
     return FileRole::insight;
   }
   return FileRole::events;
+}
+
+std::int64_t mtime_ns(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return 0;
+  }
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
 
 void walk(const fs::path& root, std::vector<Input>& out, InputCounters& counters) {
@@ -73,7 +82,7 @@ void walk(const fs::path& root, std::vector<Input>& out, InputCounters& counters
       ++counters.skipped_other_files; // S3 "folder" markers are empty objects
       continue;
     }
-    found.push_back(Input{entry.path().string(), false, false, size});
+    found.push_back(Input{entry.path().string(), false, false, size, mtime_ns(entry.path())});
   }
   if (ec) {
     diag::error("{}: {}", root.string(), ec.message());
@@ -103,7 +112,7 @@ std::vector<Input> expand_inputs(const std::vector<std::string>& paths, InputCou
     if (fs::is_directory(status)) {
       walk(path, inputs, counters);
     } else {
-      inputs.push_back(Input{path, false, true, fs::file_size(path, ec)});
+      inputs.push_back(Input{path, false, true, fs::file_size(path, ec), mtime_ns(path)});
     }
   }
   return inputs;

@@ -28,6 +28,9 @@ struct Alert {
   Level level = Level::medium;
   // How many matching events this alert stands for (1 unless de-duplicated by the state).
   std::uint64_t count = 1;
+  // The alert's row in the state's outbox (0 without --state): sinks hand it back through
+  // on_delivered so the state can mark exactly this alert delivered.
+  std::int64_t outbox_id = 0;
 };
 
 } // namespace trailwatch

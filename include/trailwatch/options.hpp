@@ -40,6 +40,7 @@ struct Options {
   std::optional<long long> since; // epoch seconds
   std::optional<long long> until;
   unsigned dedup_window_minutes = 60;
+  unsigned state_wait_seconds = 30; // how long to wait for another run holding the state
 };
 
 } // namespace trailwatch

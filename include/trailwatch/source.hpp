@@ -18,6 +18,7 @@ struct Input {
   bool is_stdin = false;
   bool named = false; // named on the command line (not found by walking a folder)
   std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0; // modification time, for the state's "already read" check
 };
 
 struct InputCounters {

@@ -73,3 +73,12 @@ stop_slack_server() {
 slack_posts() {
   grep -c '"method": *"POST"' "$slack_log" || true
 }
+
+# wait_for_posts N: blocks until the server has logged N POSTs (it logs before replying), or
+# fails after 60 s. Follows the log with tail -f: no sleeping and guessing.
+wait_for_posts() {
+  # (grep writes to a file: with /dev/null as output GNU grep reads to the end of input.)
+  if ! timeout 60 grep -m "$1" '"method": *"POST"' < <(tail -n +1 -f "$slack_log") >"$work/wait.out"; then
+    fail "the server did not receive $1 posts within 60 s"
+  fi
+}
