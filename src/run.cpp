@@ -617,8 +617,10 @@ int run_scan(const Options& options) {
       if (state) {
         // Alerts and "this file is read" commit together, before any sink sees them. A file
         // that failed half-way is not marked read, so the next run reads it again.
-        state->commit_input(input.is_stdin ? std::string() : input.path, input.size, input.mtime_ns,
-                            !result.failed);
+        // The size recorded is what was read: a file that grew after it was listed is then
+        // read again next run (its repeated events are dropped by eventID).
+        state->commit_input(input.is_stdin ? std::string() : input.path, result.bytes_read,
+                            input.mtime_ns, !result.failed);
       }
       account(result);
       progress.update(result.bytes_read);
