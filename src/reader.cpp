@@ -151,7 +151,8 @@ struct RecordReader::Impl {
     }
   }
 
-  void parse_final_tail(const char* data, std::size_t size, std::size_t offset);
+  // `tail` is the cut document's text; `offset` its position in the whole input (messages).
+  void parse_final_tail(std::string_view tail, std::size_t offset);
   std::size_t parse_documents(const char* data, std::size_t size, bool final,
                               std::size_t base_offset, bool line_mode = false);
   std::size_t parse_lines(const char* data, std::size_t size, bool final, std::size_t base_offset);
@@ -255,7 +256,7 @@ std::size_t RecordReader::Impl::parse_documents(const char* data, std::size_t si
     if (!final) {
       return tail;
     }
-    parse_final_tail(data, size, base_offset + tail);
+    parse_final_tail(std::string_view(data + tail, size - tail), base_offset + tail);
     return size;
   }
   return size;
@@ -281,8 +282,7 @@ std::size_t RecordReader::Impl::parse_lines(const char* data, std::size_t size, 
 }
 
 // The input ended inside a document: read the records that are complete, report the rest.
-void RecordReader::Impl::parse_final_tail(const char* data, std::size_t size, std::size_t offset) {
-  const std::string_view tail(data + offset, size - offset);
+void RecordReader::Impl::parse_final_tail(std::string_view tail, std::size_t offset) {
   auto repaired = close_after_last_record(tail);
   report(fmt::format("document {} (byte {})", document_index, offset),
          repaired ? "input ends inside this document; reading the complete records before the cut"

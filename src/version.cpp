@@ -22,10 +22,14 @@ namespace {
 
 std::string version_text(const std::vector<DatabaseInfo>& databases) {
   std::string out = fmt::format("trailwatch {} ({})\n", TRAILWATCH_VERSION, TRAILWATCH_GIT_REV);
-  out += fmt::format("simdjson {} (active implementation: {}, {})\n",
+  // Stage 1 (the structural scan, most of the parse) runs in libsimdjson with the kernel chosen
+  // at run time for this CPU; the On-Demand code compiled into trailwatch uses the kernel its
+  // compiler flags allow (TRAILWATCH_NATIVE=ON compiles for this machine).
+  out += fmt::format("simdjson {} (runtime kernel: {}, {}; compiled-in kernel: {})\n",
                      TRAILWATCH_STRINGIFY(SIMDJSON_VERSION),
                      simdjson::get_active_implementation()->name(),
-                     simdjson::get_active_implementation()->description());
+                     simdjson::get_active_implementation()->description(),
+                     simdjson::builtin_implementation()->name());
   out += fmt::format("libdeflate {}, zlib {}, libmaxminddb {}, sqlite {}, fmt {}.{}.{}\n",
                      LIBDEFLATE_VERSION_STRING, zlibVersion(), MMDB_lib_version(),
                      sqlite3_libversion(), FMT_VERSION / 10000, FMT_VERSION / 100 % 100,
