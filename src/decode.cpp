@@ -76,7 +76,7 @@ void ensure_padding(std::string& buffer) {
 }
 
 char* Buffer::reserve_more(std::size_t n) {
-  if (m_size + n > m_capacity) {
+  if (!m_data || m_size + n > m_capacity) {
     const std::size_t capacity = std::max(m_size + n, m_capacity + m_capacity / 2);
     std::unique_ptr<char[]> bigger(new char[capacity + k_padding]);
     if (m_size > 0) {
@@ -89,6 +89,9 @@ char* Buffer::reserve_more(std::size_t n) {
 }
 
 void Buffer::append(std::string_view bytes) {
+  if (bytes.empty()) {
+    return;
+  }
   std::memcpy(reserve_more(bytes.size()), bytes.data(), bytes.size());
   commit(bytes.size());
 }
