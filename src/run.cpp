@@ -317,13 +317,14 @@ private:
   Clock::time_point m_last{};
 };
 
-// Reads file inputs on `jobs` threads and hands results to `consume` in input order. At most
-// 2 × jobs results wait for their turn, so memory stays bounded whatever the input count.
+// Reads file inputs on `jobs` threads and hands results back in input order. At most
+// 8 × jobs (at least 16) results wait for their turn: a result holds only alerts, so memory
+// stays bounded whatever the input count, and one large file does not idle the other workers.
 class OrderedPool {
 public:
   OrderedPool(const Pipeline& pipeline, const std::vector<Input>& inputs, unsigned jobs)
       : m_pipeline(pipeline), m_inputs(inputs), m_slots(inputs.size()),
-        m_window(std::max(2u, jobs * 2)) {
+        m_window(std::max(16u, jobs * 8)) {
     for (unsigned i = 0; i < jobs; ++i) {
       m_threads.emplace_back([this] { work(); });
     }
