@@ -4,8 +4,9 @@
 #include "util/strings.hpp"
 
 #include <cstring>
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define TRAILWATCH_X86 1
 #endif
 
 namespace trailwatch {
@@ -17,58 +18,97 @@ bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-// Finds `needle` (at least 6 bytes) in `hay` from `from`; npos when absent. glibc's memmem is
-// a scalar two-way search, far slower than decompression; this is the generic SIMD substring
-// search (compare the needle's first byte and its sixth byte over 16 positions at once, then
-// verify the few candidates), with a scalar loop for the tail and for non-SSE2 builds.
-std::size_t find(std::string_view hay, std::string_view needle, std::size_t from) {
-  const std::size_t n = needle.size();
-  if (from >= hay.size() || hay.size() - from < n) {
-    return std::string_view::npos;
-  }
-  const std::size_t last_start = hay.size() - n;
-  std::size_t i = from;
-#if defined(__SSE2__)
-  const __m128i first = _mm_set1_epi8(needle[0]);
-  const __m128i sixth = _mm_set1_epi8(needle[5]);
-  for (; i + 16 + 5 <= hay.size() && i + 15 <= last_start; i += 16) {
-    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay.data() + i));
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay.data() + i + 5));
-    unsigned mask = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, sixth))));
-    while (mask != 0) {
-      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(mask));
-      if (std::memcmp(hay.data() + at, needle.data(), n) == 0) {
-        return at;
-      }
-      mask &= mask - 1;
-    }
-  }
-#endif
-  for (; i <= last_start; ++i) {
-    if (hay[i] == needle[0] && std::memcmp(hay.data() + i, needle.data(), n) == 0) {
-      return i;
-    }
-  }
-  return std::string_view::npos;
-}
+// What one occurrence of `eventName` at `at` says about the input.
+enum class Occurrence { not_a_key, unwanted, must_parse };
 
-// True when `data` holds a `\u` escape.
-bool has_unicode_escape(std::string_view data) {
-  const char* p = data.data();
-  const char* end = p + data.size();
-  while (p < end) {
-    const void* hit = std::memchr(p, '\\', static_cast<std::size_t>(end - p));
-    if (hit == nullptr) {
+// One pass over the input finds two things: candidate `eventName` keys (the byte 'e' with 'N'
+// five bytes later, then verified) and `\u` escapes (a backslash followed by 'u'). glibc's
+// memmem is a scalar two-way search, several times slower than decompression; comparing 16
+// or 32 positions per instruction keeps this scan far below the cost of inflating the input.
+// `visit(at)` returns false to stop the scan (the input must be parsed).
+template <typename Visit> bool scan_scalar(std::string_view data, std::size_t from, Visit&& visit) {
+  for (std::size_t i = from; i < data.size(); ++i) {
+    if (data[i] == '\\' && i + 1 < data.size() && data[i + 1] == 'u') {
       return false;
     }
-    const char* backslash = static_cast<const char*>(hit);
-    if (backslash + 1 < end && backslash[1] == 'u') {
-      return true;
+    if (data[i] == 'e' && i + k_key.size() <= data.size() &&
+        std::memcmp(data.data() + i, k_key.data(), k_key.size()) == 0 && !visit(i)) {
+      return false;
     }
-    p = backslash + 2; // skip the escaped character (it may be another backslash)
   }
-  return false;
+  return true;
+}
+
+#if TRAILWATCH_X86
+template <typename Visit>
+__attribute__((target("avx2"))) bool scan_avx2(std::string_view data, Visit&& visit) {
+  const char* p = data.data();
+  const std::size_t n = data.size();
+  const __m256i e = _mm256_set1_epi8('e');
+  const __m256i big_n = _mm256_set1_epi8('N');
+  const __m256i backslash = _mm256_set1_epi8('\\');
+  const __m256i u = _mm256_set1_epi8('u');
+  std::size_t i = 0;
+  for (; i + 32 + k_key.size() <= n; i += 32) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    const __m256i a1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1));
+    const __m256i a5 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 5));
+    const auto escapes = static_cast<unsigned>(_mm256_movemask_epi8(
+        _mm256_and_si256(_mm256_cmpeq_epi8(a, backslash), _mm256_cmpeq_epi8(a1, u))));
+    if (escapes != 0) {
+      return false;
+    }
+    auto keys = static_cast<unsigned>(_mm256_movemask_epi8(
+        _mm256_and_si256(_mm256_cmpeq_epi8(a, e), _mm256_cmpeq_epi8(a5, big_n))));
+    while (keys != 0) {
+      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(keys));
+      if (std::memcmp(p + at, k_key.data(), k_key.size()) == 0 && !visit(at)) {
+        return false;
+      }
+      keys &= keys - 1;
+    }
+  }
+  return scan_scalar(data, i, visit);
+}
+
+template <typename Visit> bool scan_sse2(std::string_view data, Visit&& visit) {
+  const char* p = data.data();
+  const std::size_t n = data.size();
+  const __m128i e = _mm_set1_epi8('e');
+  const __m128i big_n = _mm_set1_epi8('N');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i u = _mm_set1_epi8('u');
+  std::size_t i = 0;
+  for (; i + 16 + k_key.size() <= n; i += 16) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i a1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
+    const __m128i a5 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 5));
+    if (_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, backslash), _mm_cmpeq_epi8(a1, u))) !=
+        0) {
+      return false;
+    }
+    auto keys = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, e), _mm_cmpeq_epi8(a5, big_n))));
+    while (keys != 0) {
+      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(keys));
+      if (std::memcmp(p + at, k_key.data(), k_key.size()) == 0 && !visit(at)) {
+        return false;
+      }
+      keys &= keys - 1;
+    }
+  }
+  return scan_scalar(data, i, visit);
+}
+#endif
+
+// True when no `\u` escape is seen and `visit` accepted every `eventName` occurrence.
+template <typename Visit> bool scan(std::string_view data, Visit&& visit) {
+#if TRAILWATCH_X86
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  return avx2 ? scan_avx2(data, visit) : scan_sse2(data, visit);
+#else
+  return scan_scalar(data, 0, visit);
+#endif
 }
 
 } // namespace
@@ -86,32 +126,31 @@ bool Prefilter::wanted(std::string_view name) const {
 }
 
 bool Prefilter::may_match(std::string_view data) const {
-  if (!m_enabled || has_unicode_escape(data)) {
+  if (!m_enabled) {
     return true;
   }
-  for (std::size_t at = find(data, k_key, 0); at != std::string_view::npos;
-       at = find(data, k_key, at + k_key.size())) {
-    // Expect: ["|\"] eventName ["|\"] ws : ws ["|\"] value ("|\")
+  // Looks at the `eventName` at `at`: ["|\"] eventName ["|\"] ws : ws ["|\"] value ("|\")
+  auto classify = [&](std::size_t at) {
     if (at == 0 || data[at - 1] != '"') {
-      continue; // part of a longer word ("insightEventName") or not a key
+      return Occurrence::not_a_key; // part of a longer word ("insightEventName")
     }
     const bool escaped = at >= 2 && data[at - 2] == '\\';
     std::size_t i = at + k_key.size();
     if (escaped) {
       if (i >= data.size() || data[i] != '\\') {
-        continue;
+        return Occurrence::not_a_key;
       }
       ++i;
     }
     if (i >= data.size() || data[i] != '"') {
-      continue; // "eventNameX": another key
+      return Occurrence::not_a_key; // "eventNameX": another key
     }
     ++i;
     while (i < data.size() && is_space(data[i])) {
       ++i;
     }
     if (i >= data.size() || data[i] != ':') {
-      continue; // a value "eventName", not a key
+      return Occurrence::not_a_key; // a value "eventName", not a key
     }
     ++i;
     while (i < data.size() && is_space(data[i])) {
@@ -121,7 +160,7 @@ bool Prefilter::may_match(std::string_view data) const {
       ++i;
     }
     if (i >= data.size() || data[i] != '"') {
-      return true; // eventName of another type, or something we do not follow: parse
+      return Occurrence::must_parse; // eventName of another type, or something unusual
     }
     const std::size_t start = i + 1;
     std::size_t end = start;
@@ -129,16 +168,15 @@ bool Prefilter::may_match(std::string_view data) const {
       ++end;
     }
     if (end >= data.size()) {
-      return true;
+      return Occurrence::must_parse;
     }
     if (data[end] == '\\' && !(escaped && end + 1 < data.size() && data[end + 1] == '"')) {
-      return true; // an escape inside the name
+      return Occurrence::must_parse; // an escape inside the name
     }
-    if (wanted(util::trim(data.substr(start, end - start)))) {
-      return true;
-    }
-  }
-  return false;
+    return wanted(util::trim(data.substr(start, end - start))) ? Occurrence::must_parse
+                                                               : Occurrence::unwanted;
+  };
+  return !scan(data, [&](std::size_t at) { return classify(at) != Occurrence::must_parse; });
 }
 
 } // namespace trailwatch

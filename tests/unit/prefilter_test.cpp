@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// Prefilter: an input is skipped unparsed only when it certainly holds no record a rule wants.
+// Every case is checked at many offsets, so the SIMD blocks (16/32 bytes), their boundaries
+// and the scalar tail all see it.
+#include "trailwatch/prefilter.hpp"
+
+#include <gtest/gtest.h>
+#include <string>
+
+namespace trailwatch {
+namespace {
+
+const Prefilter k_prefilter({"RunInstances", "CreateFleet"}, true);
+
+// `json` placed after `pad` filler bytes and followed by more filler, as in a real file.
+bool may_match_at(const std::string& json, std::size_t pad) {
+  const std::string data =
+      std::string(pad, ' ') + R"({"x":"eventNam"})" + json + std::string(pad % 7 + 40, ' ');
+  return k_prefilter.may_match(data);
+}
+
+void expect_everywhere(const std::string& json, bool expected) {
+  for (std::size_t pad = 0; pad < 70; ++pad) {
+    SCOPED_TRACE("offset " + std::to_string(pad) + ": " + json);
+    ASSERT_EQ(may_match_at(json, pad), expected);
+  }
+}
+
+TEST(Prefilter, UnwantedEventNamesAreSkipped) {
+  expect_everywhere(R"({"eventName":"DescribeInstances","eventSource":"ec2.amazonaws.com"})",
+                    false);
+  expect_everywhere(R"([{"eventName":"GetObject"},{"eventName" : "PutObject"}])", false);
+}
+
+TEST(Prefilter, WantedEventNameIsParsed) {
+  expect_everywhere(R"({"eventName":"RunInstances"})", true);
+  expect_everywhere(R"({"eventName":"GetObject"},{"eventName":"CreateFleet"})", true);
+}
+
+TEST(Prefilter, CaseInsensitiveAndWhitespaceAndTrailingSpace) {
+  expect_everywhere(R"({"eventName":"runinstances"})", true);
+  expect_everywhere("{\"eventName\" :\n \"RUNINSTANCES\"}", true);
+  expect_everywhere(R"({"eventName":"RunInstances "})", true); // trailing space is trimmed
+}
+
+TEST(Prefilter, LookupEventsStringIsSeen) {
+  // aws cloudtrail lookup-events: the record is a JSON string with escaped quotes.
+  expect_everywhere(R"({"Events":[{"CloudTrailEvent":"{\"eventName\":\"RunInstances\"}"}]})", true);
+  expect_everywhere(R"({"Events":[{"CloudTrailEvent":"{\"eventName\":\"GetObject\"}"}]})", false);
+}
+
+TEST(Prefilter, UnicodeEscapesForceAParse) {
+  // "Run\u0049nstances" is RunInstances: any \u escape means the bytes cannot be trusted.
+  expect_everywhere(R"({"eventName":"Run\u0049nstances"})", true);
+  expect_everywhere(R"({"eventName":"GetObject","userAgent":"a\u0026b"})", true);
+}
+
+TEST(Prefilter, OtherEscapesOrTypesInTheNameForceAParse) {
+  expect_everywhere(R"({"eventName":"Run\"Instances"})", true);
+  expect_everywhere(R"({"eventName":5})", true);
+  expect_everywhere(R"({"eventName":null})", true);
+}
+
+TEST(Prefilter, NotAKeyIsIgnored) {
+  expect_everywhere(R"({"attribute":"eventName","insightEventName":"RunInstances2"})", false);
+  expect_everywhere(R"({"eventNameX":"RunInstances"})", false);
+}
+
+TEST(Prefilter, DisabledOrNoNamesParseEverything) {
+  const Prefilter disabled({"RunInstances"}, false);
+  EXPECT_TRUE(disabled.may_match(R"({"eventName":"GetObject"})"));
+  const Prefilter no_names({}, true);
+  EXPECT_TRUE(no_names.may_match(R"({"eventName":"GetObject"})"));
+  EXPECT_FALSE(k_prefilter.may_match(""));
+}
+
+TEST(Prefilter, CutAtTheEndIsParsed) {
+  // The value never closes: cannot be judged, so parse (the reader reports the damage).
+  EXPECT_TRUE(k_prefilter.may_match(R"({"eventName":"GetObj)"));
+  EXPECT_TRUE(k_prefilter.may_match(R"({"eventName":)"));
+}
+
+} // namespace
+} // namespace trailwatch
