@@ -3,6 +3,8 @@
 
 #include "util/json_writer.hpp"
 
+#include <fmt/format.h>
+
 #include <limits>
 #include <simdjson.h>
 #include <stdexcept>
@@ -129,7 +131,7 @@ std::string read_string(const dom::object& object, std::string_view key) {
   }
   std::string_view text;
   if (value->get(text)) {
-    malformed("\"" + std::string(key) + "\" is not a string");
+    malformed(fmt::format("\"{}\" is not a string", key));
   }
   return std::string(text);
 }
@@ -141,7 +143,7 @@ std::optional<std::int64_t> read_int(const dom::object& object, std::string_view
   }
   std::int64_t number = 0;
   if (value->get(number)) {
-    malformed("\"" + std::string(key) + "\" is not an integer");
+    malformed(fmt::format("\"{}\" is not an integer", key));
   }
   return number;
 }
@@ -153,7 +155,7 @@ std::optional<std::uint64_t> read_uint(const dom::object& object, std::string_vi
   }
   std::uint64_t number = 0;
   if (value->get(number)) {
-    malformed("\"" + std::string(key) + "\" is not a non-negative integer");
+    malformed(fmt::format("\"{}\" is not a non-negative integer", key));
   }
   return number;
 }
@@ -166,12 +168,12 @@ std::vector<std::string> read_strings(const dom::object& object, std::string_vie
   }
   dom::array array;
   if (value->get(array)) {
-    malformed("\"" + std::string(key) + "\" is not an array");
+    malformed(fmt::format("\"{}\" is not an array", key));
   }
   for (dom::element item : array) {
     std::string_view text;
     if (item.get(text)) {
-      malformed("\"" + std::string(key) + "\" holds a non-string");
+      malformed(fmt::format("\"{}\" holds a non-string", key));
     }
     items.emplace_back(text);
   }
