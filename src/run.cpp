@@ -478,8 +478,8 @@ public:
         m_repeated_events += first ? 0 : 1;
       }
       if (first) {
+        ++m_recorded_alerts;
         m_new_alerts += m_state->add_alert(alert, m_window) ? 1 : 0;
-        m_merged_alerts = m_seen_alerts++ + 1 - m_new_alerts;
       }
     }
   }
@@ -511,7 +511,7 @@ public:
 
   std::uint64_t handed_out() const { return m_handed_out; }
   std::uint64_t new_alerts() const { return m_new_alerts; }
-  std::uint64_t merged_alerts() const { return m_merged_alerts; }
+  std::uint64_t merged_alerts() const { return m_recorded_alerts - m_new_alerts; }
   std::uint64_t repeated_events() const { return m_repeated_events; }
 
 private:
@@ -519,9 +519,8 @@ private:
   State* m_state;
   std::chrono::minutes m_window;
   std::uint64_t m_handed_out = 0;
-  std::uint64_t m_new_alerts = 0;
-  std::uint64_t m_seen_alerts = 0;
-  std::uint64_t m_merged_alerts = 0;
+  std::uint64_t m_new_alerts = 0;      // outbox rows made
+  std::uint64_t m_recorded_alerts = 0; // alerts of first-seen events given to the state
   std::uint64_t m_repeated_events = 0;
 };
 
