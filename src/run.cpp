@@ -551,11 +551,10 @@ int run_scan(const Options& options) {
       return false;
     }
     if (options.since) {
-      // A log file holds only events from before its delivery time (in its name), so a file
-      // delivered before --since cannot hold a relevant event. The hour of margin covers the
-      // minute resolution of the stamp; events delivered late are in later files.
-      const auto name = std::string_view(input.path).substr(input.path.rfind('/') + 1);
-      const auto delivered = util::delivery_time_from_name(name);
+      // A log file holds only events from before its delivery time (the stamp in its name, or
+      // its day folder), so a file delivered before --since cannot hold a relevant event. The
+      // hour of margin covers the stamp's minute resolution; late events are in later files.
+      const auto delivered = util::delivery_time_from_path(input.path);
       if (delivered && *delivered + 3600 < *options.since) {
         ++skipped_by_time;
         return true;

@@ -103,7 +103,8 @@ std::optional<long long> parse_time_arg(std::string_view text, long long now) {
   return now - amount * unit;
 }
 
-std::optional<long long> delivery_time_from_name(std::string_view name) {
+std::optional<long long> delivery_time_from_path(std::string_view path) {
+  const std::string_view name = path.substr(path.rfind('/') + 1);
   // <acct>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz: find "_dddddddd'T'ddddZ".
   for (std::size_t i = 0; i + 15 <= name.size(); ++i) {
     int year, month, day, hour, minute;
@@ -111,6 +112,18 @@ std::optional<long long> delivery_time_from_name(std::string_view name) {
         read_int(name, i + 7, 2, day) && name[i + 9] == 'T' && read_int(name, i + 10, 2, hour) &&
         read_int(name, i + 12, 2, minute) && name[i + 14] == 'Z') {
       return to_epoch(year, month, day, hour, minute, 0);
+    }
+  }
+  // ".../YYYY/MM/DD/name": delivered on that day at the latest.
+  const std::string_view dir = path.substr(0, path.size() - name.size());
+  if (dir.size() >= 12 && dir.back() == '/') {
+    const std::string_view date = dir.substr(dir.size() - 12, 11); // "/YYYY/MM/DD"
+    int year, month, day;
+    if (date[0] == '/' && read_int(date, 1, 4, year) && date[5] == '/' &&
+        read_int(date, 6, 2, month) && date[8] == '/' && read_int(date, 9, 2, day)) {
+      if (auto start = to_epoch(year, month, day, 0, 0, 0)) {
+        return *start + 86400;
+      }
     }
   }
   return std::nullopt;

@@ -16,7 +16,9 @@ std::optional<long long> parse_rfc3339(std::string_view text);
 // "30m", "24h", "7d", "2w".
 std::optional<long long> parse_time_arg(std::string_view text, long long now);
 
-// The delivery time in a CloudTrail log file name ("…_20261127T0310Z_….json.gz"), if any.
-std::optional<long long> delivery_time_from_name(std::string_view file_name);
+// The latest time a CloudTrail log file can hold events from, judged by its S3 key: the
+// delivery stamp in its name ("…_20261127T0310Z_….json.gz"), else the end of the day of its
+// ".../YYYY/MM/DD/" folders. Empty when the path shows neither.
+std::optional<long long> delivery_time_from_path(std::string_view path);
 
 } // namespace trailwatch::util
