@@ -80,20 +80,19 @@ Options build_options(const RawFlags& raw) {
   options.dedup_window_minutes = raw.dedup_window;
   options.state_wait_seconds = raw.state_wait;
   const long long now = static_cast<long long>(std::time(nullptr));
-  if (!raw.since.empty()) {
-    options.since = util::parse_time_arg(raw.since, now);
-    if (!options.since) {
-      throw Fatal("--since: expected an RFC 3339 time or a duration like 24h, got '" + raw.since +
-                  "'");
+  auto time_flag = [now](std::string_view flag,
+                         const std::string& text) -> std::optional<long long> {
+    if (text.empty()) {
+      return std::nullopt;
     }
-  }
-  if (!raw.until.empty()) {
-    options.until = util::parse_time_arg(raw.until, now);
-    if (!options.until) {
-      throw Fatal("--until: expected an RFC 3339 time or a duration like 24h, got '" + raw.until +
-                  "'");
+    if (auto parsed = util::parse_time_arg(text, now)) {
+      return parsed;
     }
-  }
+    throw Fatal(
+        fmt::format("{}: expected an RFC 3339 time or a duration like 24h, got '{}'", flag, text));
+  };
+  options.since = time_flag("--since", raw.since);
+  options.until = time_flag("--until", raw.until);
   if (options.since && options.until && *options.since > *options.until) {
     throw Fatal("--since is later than --until");
   }

@@ -40,6 +40,20 @@ template <typename Visit> bool scan_scalar(std::string_view data, std::size_t fr
 }
 
 #if TRAILWATCH_X86
+// Verifies the candidate positions in `keys` (bit k = position base + k) and visits the real
+// `eventName` occurrences. Returns false when `visit` stops the scan.
+template <typename Visit>
+bool visit_candidates(const char* p, std::size_t base, unsigned keys, Visit& visit) {
+  while (keys != 0) {
+    const std::size_t at = base + static_cast<std::size_t>(__builtin_ctz(keys));
+    if (std::memcmp(p + at, k_key.data(), k_key.size()) == 0 && !visit(at)) {
+      return false;
+    }
+    keys &= keys - 1;
+  }
+  return true;
+}
+
 template <typename Visit>
 __attribute__((target("avx2"))) bool scan_avx2(std::string_view data, Visit&& visit) {
   const char* p = data.data();
@@ -58,14 +72,10 @@ __attribute__((target("avx2"))) bool scan_avx2(std::string_view data, Visit&& vi
     if (escapes != 0) {
       return false;
     }
-    auto keys = static_cast<unsigned>(_mm256_movemask_epi8(
+    const auto keys = static_cast<unsigned>(_mm256_movemask_epi8(
         _mm256_and_si256(_mm256_cmpeq_epi8(a, e), _mm256_cmpeq_epi8(a5, big_n))));
-    while (keys != 0) {
-      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(keys));
-      if (std::memcmp(p + at, k_key.data(), k_key.size()) == 0 && !visit(at)) {
-        return false;
-      }
-      keys &= keys - 1;
+    if (!visit_candidates(p, i, keys, visit)) {
+      return false;
     }
   }
   return scan_scalar(data, i, visit);
@@ -87,14 +97,10 @@ template <typename Visit> bool scan_sse2(std::string_view data, Visit&& visit) {
         0) {
       return false;
     }
-    auto keys = static_cast<unsigned>(
+    const auto keys = static_cast<unsigned>(
         _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, e), _mm_cmpeq_epi8(a5, big_n))));
-    while (keys != 0) {
-      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(keys));
-      if (std::memcmp(p + at, k_key.data(), k_key.size()) == 0 && !visit(at)) {
-        return false;
-      }
-      keys &= keys - 1;
+    if (!visit_candidates(p, i, keys, visit)) {
+      return false;
     }
   }
   return scan_scalar(data, i, visit);

@@ -5,10 +5,12 @@
 // rules on typical launches, attempts, dry runs, mass launches and suppressed principals.
 #include "trailwatch/match.hpp"
 
+#include "temp_dir.hpp"
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+
 #include <gtest/gtest.h>
 #include <random>
 #include <string>
@@ -20,34 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp folder, removed at the end of the test.
-class TempDir {
-public:
-  TempDir() {
-    static std::atomic<unsigned> counter{0};
-    std::random_device rd;
-    m_path =
-        fs::temp_directory_path() / ("trailwatch_match_test_" + std::to_string(::getpid()) + "_" +
-                                     std::to_string(counter++) + "_" + std::to_string(rd()));
-    fs::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  void write(const std::string& name, const std::string& text) const {
-    const fs::path file = m_path / name;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file) << text;
-  }
-  fs::path path() const { return m_path; }
-
-private:
-  fs::path m_path;
-};
+using testing_support::TempDir;
 
 struct List {
   std::string name;
@@ -75,7 +50,7 @@ RuleSet load_inline(const std::string& detection, const std::vector<List>& lists
     }
     dir.write("lists/" + list.name + ".yml", text);
   }
-  return load_rules({dir.path().string()});
+  return load_rules({dir.path()});
 }
 
 // Loads a rule whose only selection is `field_line` ("field|mods: value").
@@ -502,12 +477,12 @@ TEST_F(ShippedRules, OtherEventSourceIsQuiet) {
 
 TEST(ShippedRulesSuppressed, PrincipalOnSuppressionListIsQuiet) {
   TempDir dir;
-  fs::copy(TRAILWATCH_RULES_DIR, dir.path() / "rules", fs::copy_options::recursive);
+  fs::copy(TRAILWATCH_RULES_DIR, dir / "rules", fs::copy_options::recursive);
   dir.write("rules/watchlists/suppressed_principals.yml",
             "name: suppressed_principals\n"
             "values:\n"
             "  - 'arn:aws:sts::111122223333:assumed-role/ml-training/*'\n");
-  const Matcher matcher(load_rules({(dir.path() / "rules").string()}));
+  const Matcher matcher(load_rules({(dir / "rules").string()}));
 
   Event suppressed = launch({"p3.2xlarge"});
   suppressed.identity.type = "AssumedRole";

@@ -7,11 +7,13 @@
 #include "trailwatch/error.hpp"
 #include "trailwatch/rule.hpp"
 
+#include "temp_dir.hpp"
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+
 #include <gtest/gtest.h>
 #include <random>
 #include <string>
@@ -23,36 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp folder, removed at the end of the test.
-class TempDir {
-public:
-  TempDir() {
-    static std::atomic<unsigned> counter{0};
-    std::random_device rd;
-    m_path =
-        fs::temp_directory_path() / ("trailwatch_rule_load_test_" + std::to_string(::getpid()) +
-                                     "_" + std::to_string(counter++) + "_" + std::to_string(rd()));
-    fs::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  // Writes `text` to `name` (sub-folders are created) and returns the full path.
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path file = m_path / name;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file) << text;
-    return file.string();
-  }
-  std::string path() const { return m_path.string(); }
-
-private:
-  fs::path m_path;
-};
+using testing_support::TempDir;
 
 bool any_contains(const std::vector<std::string>& errors, std::string_view needle) {
   for (const auto& e : errors) {
