@@ -4,6 +4,7 @@
 #include "util/json_writer.hpp"
 
 #include <fmt/format.h>
+#include <type_traits>
 
 #include <limits>
 #include <simdjson.h>
@@ -136,28 +137,27 @@ std::string read_string(const dom::object& object, std::string_view key) {
   return std::string(text);
 }
 
-std::optional<std::int64_t> read_int(const dom::object& object, std::string_view key) {
+// Reads an integer member as `Number` (int64_t or uint64_t); absent or null gives nothing.
+template <typename Number>
+std::optional<Number> read_number(const dom::object& object, std::string_view key) {
   const auto value = member(object, key);
   if (!value) {
     return std::nullopt;
   }
-  std::int64_t number = 0;
+  Number number = 0;
   if (value->get(number)) {
-    malformed(fmt::format("\"{}\" is not an integer", key));
+    malformed(fmt::format("\"{}\" is not {}", key,
+                          std::is_signed_v<Number> ? "an integer" : "a non-negative integer"));
   }
   return number;
 }
 
+std::optional<std::int64_t> read_int(const dom::object& object, std::string_view key) {
+  return read_number<std::int64_t>(object, key);
+}
+
 std::optional<std::uint64_t> read_uint(const dom::object& object, std::string_view key) {
-  const auto value = member(object, key);
-  if (!value) {
-    return std::nullopt;
-  }
-  std::uint64_t number = 0;
-  if (value->get(number)) {
-    malformed(fmt::format("\"{}\" is not a non-negative integer", key));
-  }
-  return number;
+  return read_number<std::uint64_t>(object, key);
 }
 
 std::vector<std::string> read_strings(const dom::object& object, std::string_view key) {
