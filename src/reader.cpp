@@ -30,6 +30,10 @@ namespace {
 constexpr std::uint64_t k_max_messages_per_source = 10;
 // Nesting of containers we follow (envelope → array → lookup Event → inner record).
 constexpr int k_max_container_depth = 4;
+// Nesting of wrapped records we follow (EventBridge `detail`, lookup `CloudTrailEvent` strings,
+// in any combination). Real shapes need at most 4; the input controls this depth, so deeper
+// wrapping is an error for that record rather than an unbounded recursion.
+constexpr int k_max_record_depth = 8;
 
 // What an object turned out to be.
 enum class Kind { container, record, insight, digest, lake, other };
@@ -86,8 +90,8 @@ std::optional<std::string> close_after_last_record(std::string_view text) {
       break;
     case '}':
     case ']':
-      if (stack.empty()) {
-        return std::nullopt;
+      if (stack.empty() || stack.back() != (c == '}' ? '{' : '[')) {
+        return std::nullopt; // not a cut document but a broken one: nothing to repair
       }
       stack.pop_back();
       if (c == '}' && container_depth != 0 && stack.size() == container_depth) {
@@ -121,21 +125,53 @@ struct RecordReader::Impl {
   bool warned_not_cloudtrail = false;
   ReaderCounters counters;
   od::parser parser;
-  od::parser inner_parser; // for CloudTrailEvent strings (lookup-events output)
-  std::string inner_buffer;
+  // One parser and buffer per level of CloudTrailEvent strings nested in CloudTrailEvent
+  // strings: an inner document must never be re-parsed while an outer one is still open.
+  struct InnerLevel {
+    od::parser parser;
+    std::string buffer;
+  };
+  std::vector<std::unique_ptr<InnerLevel>> inner_levels;
+  std::size_t inner_depth = 0;
+  // True while reading a repaired cut document: a repair is never repaired again (a document
+  // whose repair is still incomplete is reported, not retried forever).
+  bool repairing = false;
   simdjson::dom::parser record_dom; // a wanted record, read whole
   simdjson::dom::parser dom;        // nested objects of wanted records (materialise)
   std::string identity_text;        // minified nested objects of the current wanted record
   std::string request_text;
   std::string response_text;
 
+  // While `hold` is set, messages are kept in `held` instead of printed: the first document of
+  // a batch is read speculatively (see parse_documents) and may be read again line by line.
+  bool hold = false;
+  std::vector<std::string> held;
+  std::uint64_t delivered = 0; // records handed to on_event from this input
+  bool reread_failed = false;  // a record On-Demand walked could not be re-read whole
+
   void report(std::string_view what, std::string_view reason) {
     ++counters.errors;
+    std::string message;
     if (++messages <= k_max_messages_per_source) {
-      diag::error("{}: {}: {}", source, what, reason);
+      message = fmt::format("{}: {}: {}", source, what, reason);
     } else if (messages == k_max_messages_per_source + 1) {
-      diag::error("{}: more errors in this input; not shown", source);
+      message = fmt::format("{}: more errors in this input; not shown", source);
+    } else {
+      return;
     }
+    if (hold) {
+      held.push_back(std::move(message));
+    } else {
+      diag::error_text(message);
+    }
+  }
+
+  void release_held() {
+    hold = false;
+    for (const auto& message : held) {
+      diag::error_text(message);
+    }
+    held.clear();
   }
 
   void record_error(std::string_view reason) {
@@ -232,7 +268,30 @@ std::size_t RecordReader::Impl::parse_documents(const char* data, std::size_t si
         failed_at = offset;
         break;
       }
+      // A document that breaks can make simdjson misjudge where the documents of its batch
+      // begin and end (unbalanced brackets on a later line spoil the first one). So the first
+      // document of a multi-line batch is read speculatively: if it breaks before delivering
+      // any record, its effects are undone and the batch is read line by line instead.
+      const bool speculative =
+          first && !line_mode && std::memchr(data + pos, '\n', remaining) != nullptr;
+      const ReaderCounters saved_counters = counters;
+      const std::uint64_t saved_record = record_index;
+      const std::uint64_t saved_document = document_index;
+      const std::uint64_t saved_messages = messages;
+      const std::uint64_t saved_delivered = delivered;
+      hold = speculative;
+      reread_failed = false;
       handle_document(doc.value_unsafe(), base_offset + offset, failed);
+      if ((failed || reread_failed) && speculative && delivered == saved_delivered) {
+        held.clear();
+        hold = false;
+        counters = saved_counters;
+        record_index = saved_record;
+        document_index = saved_document;
+        messages = saved_messages;
+        return pos + parse_lines(data + pos, remaining, final, base_offset + pos);
+      }
+      release_held();
       if (failed) {
         failed_at = offset;
         break;
@@ -255,6 +314,11 @@ std::size_t RecordReader::Impl::parse_documents(const char* data, std::size_t si
     const std::size_t tail = size - truncated;
     if (!final) {
       return tail;
+    }
+    if (repairing) {
+      report(fmt::format("document {} (byte {})", document_index, base_offset + tail),
+             "input ends inside this document (truncated) and cannot be repaired");
+      return size;
     }
     parse_final_tail(std::string_view(data + tail, size - tail), base_offset + tail);
     return size;
@@ -292,7 +356,9 @@ void RecordReader::Impl::parse_final_tail(std::string_view tail, std::size_t off
   }
   ensure_padding(*repaired);
   const std::uint64_t saved_messages = messages;
+  repairing = true;
   parse_documents(repaired->data(), repaired->size(), true, offset);
+  repairing = false;
   messages = saved_messages;
 }
 
@@ -412,6 +478,12 @@ bool is_type_error(simdjson::error_code error) {
 } // namespace
 
 Kind RecordReader::Impl::handle_object(od::object object, int depth) {
+  if (depth > k_max_record_depth) {
+    // Left unread: the caller's iteration skips it without recursion.
+    record_error(
+        fmt::format("records wrapped more than {} levels deep; skipped", k_max_record_depth));
+    return Kind::record;
+  }
   // The fast path: one pass over the keys, reading only eventName and skipping every other
   // value in place. A record someone wants is read again, whole, in copy_out().
   std::string_view event_name;
@@ -554,11 +626,13 @@ void RecordReader::Impl::copy_out(od::object& object) {
   // document stays untouched.
   std::string_view text;
   if (object.reset().error() || object.raw_json().get(text)) {
+    reread_failed = true;
     record_error("record could not be re-read");
     return;
   }
   simdjson::dom::object record;
   if (auto error = record_dom.parse(text.data(), text.size()).get_object().get(record)) {
+    reread_failed = true;
     record_error(simdjson::error_message(error));
     return;
   }
@@ -588,17 +662,27 @@ void RecordReader::Impl::copy_out(od::object& object) {
                   record_index, bad);
   }
   ++counters.examined;
+  ++delivered;
   on_event(materialise(fields, dom, Origin{source, record_index}));
 }
 
 Kind RecordReader::Impl::handle_lookup_string(std::string_view json, int depth) {
+  if (depth > k_max_record_depth) {
+    record_error(
+        fmt::format("records wrapped more than {} levels deep; skipped", k_max_record_depth));
+    return Kind::record;
+  }
   // The string lives in the outer parser's buffer: copy it into padded storage and parse it
-  // with a second parser, never re-entering the outer one while its document is open.
-  inner_buffer.assign(json);
-  ensure_padding(inner_buffer);
+  // with a parser of its own level, never re-entering a parser whose document is still open.
+  if (inner_levels.size() <= inner_depth) {
+    inner_levels.push_back(std::make_unique<InnerLevel>());
+  }
+  InnerLevel& level = *inner_levels[inner_depth];
+  level.buffer.assign(json);
+  ensure_padding(level.buffer);
   od::document doc;
   if (auto error =
-          inner_parser.iterate(inner_buffer.data(), inner_buffer.size(), inner_buffer.capacity())
+          level.parser.iterate(level.buffer.data(), level.buffer.size(), level.buffer.capacity())
               .get(doc)) {
     record_error(fmt::format("CloudTrailEvent: {}", simdjson::error_message(error)));
     return Kind::record;
@@ -610,7 +694,9 @@ Kind RecordReader::Impl::handle_lookup_string(std::string_view json, int depth) 
   }
   // A broken inner document spoils only itself, not the Events list around it.
   const bool outer_broken = broken;
+  ++inner_depth;
   const Kind kind = handle_object(object, depth);
+  --inner_depth;
   broken = outer_broken;
   return kind;
 }

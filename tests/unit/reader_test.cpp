@@ -508,5 +508,71 @@ TEST(ReaderSources, BeginSourceRestartsIndexes) {
   EXPECT_EQ(reader.counters().records, 4u);
 }
 
+// Hostile input (issue 13): inputs that once crashed the reader, now errors for that document.
+
+TEST(ReaderHostile, MismatchedBracketsInCutDocumentDoNotLoop) {
+  // `{"":[[}` was "repaired" into another cut document, and repaired again, forever.
+  const ReadResult r = read_all(R"({"":[[})");
+  EXPECT_TRUE(r.events.empty());
+  EXPECT_GE(r.counters.errors, 1u);
+  EXPECT_EQ(r.consumed, 7u);
+}
+
+TEST(ReaderHostile, MismatchedBracketsOnSecondNdjsonLineKeepTheFirst) {
+  const ReadResult r = read_all(rec("a") + "\n" + R"({"":[[})" + "\n");
+  EXPECT_EQ(r.ids(), std::vector<std::string>{"a"});
+  EXPECT_GE(r.counters.errors, 1u);
+}
+
+TEST(ReaderHostile, RepairThatIsStillCutIsReportedOnce) {
+  // A cut envelope whose only complete "record" closes a bracket of the wrong kind.
+  const ReadResult r = read_all(R"({"Records":[{"a":[}],[)");
+  EXPECT_TRUE(r.events.empty());
+  EXPECT_GE(r.counters.errors, 1u);
+}
+
+// Wraps `inner` in `levels` EventBridge envelopes.
+std::string eventbridge_nested(std::string_view inner, int levels) {
+  std::string out;
+  for (int i = 0; i < levels; ++i) {
+    out += R"({"version":"0","detail-type":"AWS API Call via CloudTrail","detail":)";
+  }
+  out += inner;
+  out.append(static_cast<std::size_t>(levels), '}');
+  return out;
+}
+
+TEST(ReaderHostile, DeeplyNestedEventBridgeDetailIsAnErrorNotACrash) {
+  // 30,000 levels once overflowed the stack (330 KB of input).
+  const ReadResult r = read_all(eventbridge_nested(rec("deep"), 30000) + "\n" + rec("after"));
+  EXPECT_EQ(r.ids(), std::vector<std::string>{"after"});
+  EXPECT_GE(r.counters.errors, 1u);
+}
+
+TEST(ReaderHostile, RealisticEventBridgeNestingIsRead) {
+  const ReadResult r = read_all(eventbridge_nested(rec("one"), 1));
+  EXPECT_EQ(r.ids(), std::vector<std::string>{"one"});
+  EXPECT_EQ(r.counters.errors, 0u);
+}
+
+TEST(ReaderHostile, DeeplyNestedLookupStringsAreAnErrorNotACrash) {
+  // CloudTrailEvent strings inside CloudTrailEvent strings, each level escaped once more.
+  std::string doc = rec("deep");
+  for (int i = 0; i < 10; ++i) {
+    doc = R"({"EventId":"x","CloudTrailEvent":")" + escaped(doc) + R"("})";
+  }
+  const ReadResult r = read_all(doc + "\n" + rec("after"));
+  EXPECT_EQ(r.ids(), std::vector<std::string>{"after"});
+  EXPECT_GE(r.counters.errors, 1u);
+}
+
+TEST(ReaderHostile, LookupStringInsideLookupStringIsRead) {
+  const std::string inner = R"({"EventId":"x","CloudTrailEvent":")" + escaped(rec("two")) + R"("})";
+  const std::string outer = R"({"EventId":"y","CloudTrailEvent":")" + escaped(inner) + R"("})";
+  const ReadResult r = read_all(outer + "\n" + rec("after"));
+  EXPECT_EQ(r.ids(), (std::vector<std::string>{"two", "after"}));
+  EXPECT_EQ(r.counters.errors, 0u);
+}
+
 } // namespace
 } // namespace trailwatch
