@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The one place failures become messages: anything that escapes the run is printed as
 // "trailwatch: error: …" and exits 2.
-#include "trailwatch/cli.hpp"
+#include "cli/cli.hpp"
 #include "trailwatch/error.hpp"
 
 #include <cstdio>

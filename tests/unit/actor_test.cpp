@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // actor.hpp (and the userIdentity reading in record.cpp): a readable actor for every identity
 // type of cloudtrail.md §5, including service events without a type.
-#include "trailwatch/actor.hpp"
-#include "trailwatch/record.hpp"
+#include "facts/actor.hpp"
+#include "input/record.hpp"
 
 #include <gtest/gtest.h>
 #include <ostream>

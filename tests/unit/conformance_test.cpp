@@ -4,12 +4,12 @@
 // record index, its fields match the catalogue, and the shipped rules treat it as they say:
 // watched GPU launches alert high, failed watched launches are attempts, dry runs of
 // unwatched types and ordinary launches stay quiet. Skipped when the folder is absent.
-#include "trailwatch/decode.hpp"
-#include "trailwatch/launch.hpp"
-#include "trailwatch/match.hpp"
-#include "trailwatch/reader.hpp"
-#include "trailwatch/rule.hpp"
-#include "trailwatch/source_class.hpp"
+#include "enrich/source_class.hpp"
+#include "facts/launch.hpp"
+#include "input/decode.hpp"
+#include "input/reader.hpp"
+#include "rules/match.hpp"
+#include "rules/rule.hpp"
 #include "util/strings.hpp"
 
 #include <filesystem>

@@ -2,7 +2,7 @@
 // decode.hpp: gzip detection by magic bytes, plain passthrough, single and multi-member gzip,
 // truncated and corrupt members (prefix recovered), trailing garbage, the output size cap, and
 // StreamDecoder fed in chunks of any size. Gzip data is made here with zlib.
-#include "trailwatch/decode.hpp"
+#include "input/decode.hpp"
 
 #include <gtest/gtest.h>
 #include <random>

@@ -7,9 +7,10 @@
 // 2001:db8::/32) and hold trap networks (10/8, fc00::/7, 8.8.0/24, 6.237.252/24 → "ZZ") that a
 // correct reader never returns: private addresses are not looked up, and legacy forms such as
 // "8.8.8" are never handed to getaddrinfo.
+#include "enrich/geoip.hpp"
 #include "trailwatch/diag.hpp"
 #include "trailwatch/error.hpp"
-#include "trailwatch/geoip.hpp"
+#include "util/data_dir.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -588,8 +589,11 @@ TEST_F(GeoipTest, CachedResultsAreTheSame) {
 
 TEST(GeoipDiscovery, DefaultFolders) {
   const auto folders = default_geoip_folders();
-  EXPECT_THAT(folders, testing::Contains(std::string(TRAILWATCH_SOURCE_DIR "/data/geoip")));
-  EXPECT_THAT(folders, testing::Contains(std::string(TRAILWATCH_INSTALL_DATADIR "/geoip")));
+  // Found from the running binary: the test binary lives in <build>/tests, so its data folder
+  // is <build>/share/trailwatch (linked to the source tree by CMake).
+  const auto data = util::data_dir();
+  ASSERT_TRUE(data.has_value());
+  EXPECT_THAT(folders, testing::Contains((*data / "geoip").string()));
   EXPECT_THAT(folders, testing::Contains(std::string("/usr/share/GeoIP")));
   EXPECT_THAT(folders, testing::Contains(std::string("/var/lib/GeoIP")));
   EXPECT_THAT(folders, testing::Contains(std::string("/usr/local/share/GeoIP")));
@@ -618,7 +622,7 @@ TEST(GeoipDiscovery, DisabledMeansClassifyOnly) {
 
 // The CC0 database scripts/setup.sh installs from npm @ip-location-db/geo-whois-asn-country-mmdb.
 TEST(GeoipRealDatabase, GeoWhoisAsnCountry) {
-  const std::string path = TRAILWATCH_SOURCE_DIR "/data/geoip/geo-whois-asn-country.mmdb";
+  const std::string path = TRAILWATCH_PROJECT_DIR "/data/geoip/geo-whois-asn-country.mmdb";
   if (!fs::exists(path)) {
     GTEST_SKIP() << path << " is missing (scripts/setup.sh installs it from npm)";
   }

@@ -2,8 +2,8 @@
 // launch.hpp: instance types, counts, instances, launch template and outcome for every EC2
 // launch path of cloudtrail.md §8-§10 (RunInstances, spot, fleets, launch templates, type
 // changes), the restriction to launch event names, and family/size/multiplier parsing.
-#include "trailwatch/launch.hpp"
-#include "trailwatch/record.hpp"
+#include "facts/launch.hpp"
+#include "input/record.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

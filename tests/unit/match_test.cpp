@@ -3,7 +3,7 @@
 // contains/startswith/endswith, lists, |all, cidr, exists, null, numeric comparisons, re,
 // expand, empty watch lists, multi-valued derived fields), Matcher::wants(), and the shipped
 // rules on typical launches, attempts, dry runs, mass launches and suppressed principals.
-#include "trailwatch/match.hpp"
+#include "rules/match.hpp"
 
 #include "temp_dir.hpp"
 #include <algorithm>

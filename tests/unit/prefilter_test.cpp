@@ -2,7 +2,7 @@
 // Prefilter: an input is skipped unparsed only when it certainly holds no record a rule wants.
 // Every case is checked at many offsets, so the SIMD blocks (16/32 bytes), their boundaries
 // and the scalar tail all see it.
-#include "trailwatch/prefilter.hpp"
+#include "input/prefilter.hpp"
 
 #include <gtest/gtest.h>
 #include <string>

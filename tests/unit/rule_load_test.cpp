@@ -4,8 +4,8 @@
 // placeholders, bad conditions, keyword selections, duplicate ids and watch lists, several
 // documents, YAML syntax errors) names the file and line, and all errors of all files are
 // reported; parse_condition precedence, brackets and "N of" forms.
+#include "rules/rule.hpp"
 #include "trailwatch/error.hpp"
-#include "trailwatch/rule.hpp"
 
 #include "temp_dir.hpp"
 #include <algorithm>

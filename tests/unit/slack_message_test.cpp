@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Slack message building: escaping, truncation, templates, payload limits and digests.
+#include "sinks/slack/slack_message.hpp"
 #include "trailwatch/error.hpp"
-#include "trailwatch/slack_message.hpp"
 #include "util/json_writer.hpp"
 
 #include <algorithm>

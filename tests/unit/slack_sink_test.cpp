@@ -2,10 +2,10 @@
 // Slack sink against a real loopback HTTP server (tests/tools/slack_server.py, started per test):
 // posts, retries, permanent failures, digests, dry run, and that the webhook path never reaches
 // stderr. Also the webhook URL helpers. No assertions on timing; waits are kept short by config.
+#include "sinks/slack/slack.hpp"
+#include "sinks/slack/slack_message.hpp"
 #include "trailwatch/diag.hpp"
 #include "trailwatch/error.hpp"
-#include "trailwatch/slack.hpp"
-#include "trailwatch/slack_message.hpp"
 
 #include <arpa/inet.h>
 #include <cerrno>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // classify_source(): every class of sourceIPAddress from cloudtrail.md §6, and the classifying
 // enricher built on it.
-#include "trailwatch/enrich.hpp"
-#include "trailwatch/source_class.hpp"
+#include "enrich/enrich.hpp"
+#include "enrich/source_class.hpp"
 
 #include <gtest/gtest.h>
 #include <ostream>

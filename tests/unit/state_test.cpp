@@ -4,9 +4,9 @@
 // readiness signalled through pipes, no sleeps), refusal of files that are not ours (never
 // modified), and write failures (read-only files, a file-size limit standing in for a full disk).
 // Also alert_from_json, the inverse of alert_to_json that the outbox relies on.
-#include "trailwatch/alert_json.hpp"
+#include "record/alert_json.hpp"
+#include "state/state.hpp"
 #include "trailwatch/error.hpp"
-#include "trailwatch/state.hpp"
 
 #include <cstdlib>
 #include <filesystem>

@@ -2,7 +2,7 @@
 // src/util and the alert JSON form: Sigma wildcards (escapes, pathological patterns), ASCII
 // case folding and trimming, strict IP parsing, CIDR containment, private ranges, JSON string
 // escaping with UTF-8 repair, terminal-safe text, JsonWriter output, and alert_to_json keys.
-#include "trailwatch/alert_json.hpp"
+#include "record/alert_json.hpp"
 #include "util/json_writer.hpp"
 #include "util/net.hpp"
 #include "util/strings.hpp"

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+#include "cli/cli.hpp"
+
+#include "cli/version.hpp"
+#include "enrich/geoip.hpp"
+#include "pipeline/run.hpp"
+#include "rules/match.hpp"
+#include "rules/rule.hpp"
+#include "sinks/slack/slack.hpp"
+#include "state/state.hpp"
+#include "trailwatch/diag.hpp"
+#include "trailwatch/error.hpp"
+#include "trailwatch/options.hpp"
+#include "util/text.hpp"
+#include "util/time.hpp"
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fmt/format.h>
+#include <thread>
+#include <unistd.h>
+
+namespace trailwatch {
+namespace {
+
+constexpr const char* k_examples = R"(
+Examples:
+  trailwatch AWSLogs/                          scan an `aws s3 sync` folder (recursive)
+  zcat *.json.gz | trailwatch                  read CloudTrail from stdin
+  trailwatch --format jsonl trail.json.gz      one JSON object per alert
+  trailwatch --geoip GeoLite2-ASN.mmdb ct/     add ASN data to the default country database
+  TRAILWATCH_SLACK_WEBHOOK=https://hooks.slack.com/services/... trailwatch ct/
+  trailwatch rules lint rules/                 check rules without scanning
+
+Exit status: 0 alerts found, 1 no alerts, 2 an error (bad input file, undelivered alert,
+bad options or rules). A bad file is reported and the rest is still read.
+)";
+
+// Raw flags as CLI11 fills them; validated into Options by build_options().
+struct RawFlags {
+  std::vector<std::string> paths;
+  std::vector<std::string> rules;
+  std::string format = "text";
+  std::string color = "auto";
+  bool quiet = false;
+  bool stats = false;
+  int verbose = 0;
+  unsigned jobs = 0;
+  bool full_parse = false;
+  bool version = false;
+  std::vector<std::string> geoip;
+  bool no_geoip = false;
+  std::string slack_webhook;
+  std::string slack_webhook_file;
+  bool slack_dry_run = false;
+  std::size_t slack_digest = 10;
+  std::string slack_template;
+  std::string since;
+  std::string until;
+  std::string state;
+  unsigned dedup_window = 60;
+  unsigned state_wait = 30;
+};
+
+Options build_options(const RawFlags& raw) {
+  Options options;
+  options.paths = raw.paths;
+  if (options.paths.empty()) {
+    if (isatty(STDIN_FILENO)) {
+      throw Fatal("no input: give files or folders, or pipe CloudTrail JSON to stdin (see --help)");
+    }
+    options.paths.push_back("-");
+  }
+  options.rule_paths = raw.rules;
+  options.full_parse = raw.full_parse;
+  options.state_path = raw.state;
+  options.dedup_window_minutes = raw.dedup_window;
+  options.state_wait_seconds = raw.state_wait;
+  const long long now = static_cast<long long>(std::time(nullptr));
+  auto time_flag = [now](std::string_view flag,
+                         const std::string& text) -> std::optional<long long> {
+    if (text.empty()) {
+      return std::nullopt;
+    }
+    if (auto parsed = util::parse_time_arg(text, now)) {
+      return parsed;
+    }
+    throw Fatal(
+        fmt::format("{}: expected an RFC 3339 time or a duration like 24h, got '{}'", flag, text));
+  };
+  options.since = time_flag("--since", raw.since);
+  options.until = time_flag("--until", raw.until);
+  if (options.since && options.until && *options.since > *options.until) {
+    throw Fatal("--since is later than --until");
+  }
+  options.format = raw.format == "jsonl" ? Format::jsonl : Format::text;
+  const bool tty = isatty(STDOUT_FILENO) != 0;
+  options.color =
+      raw.color == "always" || (raw.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
+  options.quiet = raw.quiet;
+  options.stats = raw.stats;
+  options.progress = !raw.quiet && isatty(STDERR_FILENO) != 0;
+  options.verbosity = raw.verbose;
+  options.jobs = raw.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : raw.jobs;
+  options.geoip_paths = raw.geoip;
+  options.no_geoip = raw.no_geoip;
+  if (raw.no_geoip && !raw.geoip.empty()) {
+    throw Fatal("--geoip and --no-geoip contradict each other");
+  }
+  options.slack_dry_run = raw.slack_dry_run;
+  options.slack_digest_threshold = raw.slack_digest;
+  options.slack_template = raw.slack_template;
+  if (!raw.slack_webhook.empty() || !raw.slack_webhook_file.empty() ||
+      std::getenv(k_slack_webhook_env) != nullptr) {
+    options.slack_webhook = resolve_webhook_url(raw.slack_webhook, raw.slack_webhook_file);
+  }
+  if (options.slack_dry_run && options.format == Format::jsonl && !options.quiet) {
+    throw Fatal("--slack-dry-run prints payloads on stdout; use it with -q or text output");
+  }
+  return options;
+}
+
+int show_state(const std::string& path, unsigned wait_seconds) {
+  if (!std::filesystem::exists(path)) {
+    throw Fatal(fmt::format("state file {}: does not exist", path));
+  }
+  const auto state = State::open(path, std::chrono::seconds(wait_seconds));
+  const StateSummary s = state->summary();
+  fmt::print("state file       {}\n", s.path);
+  fmt::print("schema version   {}\n", s.schema_version);
+  fmt::print("files read       {}\n", s.files);
+  fmt::print("events kept      {} (eventIDs of alerting events, for de-duplication)\n", s.events);
+  fmt::print("alerts           {} ({} delivered, {} pending)\n", s.alerts, s.delivered, s.pending);
+  fmt::print("last run         {} → {} ({})\n",
+             s.last_run_started.empty() ? "-" : s.last_run_started,
+             s.last_run_finished.empty() ? "-" : s.last_run_finished,
+             s.last_run_status.empty() ? "-" : s.last_run_status);
+  for (const auto& pending : state->pending_alerts()) {
+    const Alert& a = pending.alert;
+    fmt::print("pending #{}      {} {} {} {} ×{} ({})\n", pending.id, a.event.event_time,
+               level_name(a.level), a.rule_title, util::printable(a.event.actor), a.count,
+               a.event.event_id);
+  }
+  return 0;
+}
+
+int rules_lint(const std::vector<std::string>& paths) {
+  RuleSet set;
+  const auto errors = lint_rules(paths.empty() ? default_rule_paths() : paths, &set);
+  for (const auto& error : errors) {
+    std::fprintf(stderr, "trailwatch: error: %s\n", error.c_str());
+  }
+  if (!errors.empty()) {
+    std::fprintf(stderr, "trailwatch: %zu error(s)\n", errors.size());
+    return k_exit_error;
+  }
+  std::printf("%zu rules and %zu watch lists OK\n", set.rules.size(), set.watchlists.size());
+  return 0;
+}
+
+int rules_list(const std::vector<std::string>& paths) {
+  const RuleSet set = load_rules(paths.empty() ? default_rule_paths() : paths);
+  for (const auto& rule : set.rules) {
+    std::printf("%-28s %-13s %s\n", rule.id.c_str(), level_name(rule.level), rule.title.c_str());
+  }
+  for (const auto& [name, list] : set.watchlists) {
+    std::printf("watch list %-28s %zu values  %s\n", name.c_str(), list.values.size(),
+                list.path.c_str());
+  }
+  return 0;
+}
+
+} // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"trailwatch: find cryptominer-style EC2 launches in CloudTrail logs", "trailwatch"};
+  app.footer(k_examples);
+  app.get_formatter()->column_width(34);
+  RawFlags raw;
+
+  app.add_option("PATH", raw.paths,
+                 "CloudTrail files or folders (.json or .json.gz, any shape); '-' or nothing "
+                 "with piped input reads stdin")
+      ->group("Input");
+  app.add_option("--since", raw.since,
+                 "Only events at or after this time: RFC 3339 (2026-11-27T00:00:00Z) or a "
+                 "duration ago (90m, 24h, 7d)")
+      ->group("Input");
+  app.add_option("--until", raw.until, "Only events at or before this time (same forms)")
+      ->group("Input");
+  app.add_option("-j,--jobs", raw.jobs, "Files read in parallel (default: all cores)")
+      ->group("Input");
+  app.add_flag("--full-parse", raw.full_parse,
+               "Parse every input, even one whose bytes show no record can match (exact record "
+               "counts in --stats, syntax errors reported everywhere)")
+      ->group("Input");
+
+  app.add_option("--rules", raw.rules,
+                 "Rules file or folder, repeatable (default: installed rules)")
+      ->allow_extra_args(false)
+      ->group("Rules");
+
+  app.add_option("--format", raw.format, "Output format: text or jsonl")
+      ->check(CLI::IsMember({"text", "jsonl"}))
+      ->group("Output");
+  app.add_option("--color", raw.color, "Colour: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->group("Output");
+  app.add_flag("-q,--quiet", raw.quiet, "Print no alerts on stdout (errors still go to stderr)")
+      ->group("Output");
+  app.add_flag("--stats", raw.stats, "Print counters and throughput to stderr at the end")
+      ->group("Output");
+  app.add_flag("-v,--verbose", raw.verbose, "More diagnostics on stderr (repeatable)")
+      ->group("Output");
+  app.add_flag("-V,--version", raw.version, "Print version, libraries and GeoIP databases")
+      ->group("Output");
+
+  app.add_option("--geoip", raw.geoip,
+                 "GeoIP .mmdb file or folder, repeatable (default: TRAILWATCH_GEOIP, then the "
+                 "data folder and /usr/share/GeoIP, /var/lib/GeoIP, ...)")
+      ->allow_extra_args(false)
+      ->group("GeoIP");
+  app.add_flag("--no-geoip", raw.no_geoip, "Do not look up countries or ASNs")->group("GeoIP");
+
+  app.add_option("--slack-webhook", raw.slack_webhook,
+                 "Slack incoming webhook URL (prefer TRAILWATCH_SLACK_WEBHOOK: argv shows in ps)")
+      ->group("Slack");
+  app.add_option("--slack-webhook-file", raw.slack_webhook_file, "File holding the webhook URL")
+      ->group("Slack");
+  app.add_flag("--slack-dry-run", raw.slack_dry_run, "Print the Slack payloads instead of posting")
+      ->group("Slack");
+  app.add_option("--slack-digest", raw.slack_digest,
+                 "More alerts than this in one run are sent as a digest (0: never; default 10)")
+      ->group("Slack");
+  app.add_option("--slack-template", raw.slack_template,
+                 "Message template file with $field$ placeholders")
+      ->group("Slack");
+
+  app.add_option("--state", raw.state,
+                 "SQLite state file: remember files read, events and alerts seen, and alerts "
+                 "not yet delivered (for cron runs)")
+      ->group("State");
+  app.add_option("--dedup-window", raw.dedup_window,
+                 "With --state: minutes within which the same rule + actor + account is one "
+                 "alert with a count (default 60)")
+      ->group("State");
+  app.add_option("--state-wait", raw.state_wait,
+                 "With --state: seconds to wait for another run holding the state (default 30)")
+      ->group("State");
+
+  std::string state_show_path;
+  auto* state_cmd = app.add_subcommand("state", "Show what a state file holds");
+  state_cmd->add_option("FILE", state_show_path, "The state file")->required();
+
+  auto* rules_cmd = app.add_subcommand("rules", "Rule tools (lint, list)");
+  rules_cmd->require_subcommand(1);
+  std::vector<std::string> lint_paths;
+  auto* lint_cmd = rules_cmd->add_subcommand("lint", "Check rules and watch lists; scan nothing");
+  lint_cmd->add_option("PATH", lint_paths, "Rules files or folders (default: installed rules)");
+  std::vector<std::string> list_paths;
+  auto* list_cmd = rules_cmd->add_subcommand("list", "List the loaded rules and watch lists");
+  list_cmd->add_option("PATH", list_paths, "Rules files or folders (default: installed rules)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {
+      return app.exit(e); // --help
+    }
+    std::fprintf(stderr, "trailwatch: error: %s\n", e.what());
+    std::fprintf(stderr, "Run 'trailwatch --help' for usage.\n");
+    return k_exit_error;
+  }
+  diag::set_verbosity(raw.verbose);
+
+  if (*state_cmd) {
+    return show_state(state_show_path, raw.state_wait);
+  }
+  if (*lint_cmd) {
+    return rules_lint(lint_paths);
+  }
+  if (*list_cmd) {
+    return rules_list(list_paths);
+  }
+  if (raw.version) {
+    std::vector<DatabaseInfo> databases;
+    if (!raw.no_geoip) {
+      GeoipConfig config;
+      config.paths = raw.geoip;
+      databases = make_geoip_enricher(config)->databases();
+    }
+    std::fputs(version_text(databases).c_str(), stdout);
+    return 0;
+  }
+  const Options options = build_options(raw);
+  if (!options.slack_webhook.empty()) {
+    // libcurl with CURLOPT_NOSIGNAL no longer ignores SIGPIPE for us.
+    std::signal(SIGPIPE, SIG_IGN);
+  }
+  return run_scan(options);
+}
+
+} // namespace trailwatch

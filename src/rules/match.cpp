@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+// Rule evaluation (Sigma semantics): a selection map holds when every field test holds; a
+// list of maps when any does. A field with several values (instance types) satisfies a test
+// when any of its values does; `|all` needs every pattern to be met by some value. String
+// comparison is case-insensitive with `*` / `?` wildcards.
+#include "rules/match.hpp"
+
+#include "util/strings.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace trailwatch {
+namespace {
+
+bool value_matches(const FieldTest& test, std::size_t pattern_index, const std::string& value) {
+  if (test.modifiers & mod_cidr) {
+    const auto address = util::parse_ip(value);
+    return address && test.cidrs[pattern_index].contains(*address);
+  }
+  if (test.modifiers & mod_re) {
+    return std::regex_search(value, test.regexes[pattern_index]);
+  }
+  if (test.modifiers & (mod_gt | mod_gte | mod_lt | mod_lte)) {
+    double number = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (ec != std::errc() || end != value.data() + value.size()) {
+      return false;
+    }
+    const double bound = test.numbers[pattern_index];
+    if (test.modifiers & mod_gt) {
+      return number > bound;
+    }
+    if (test.modifiers & mod_gte) {
+      return number >= bound;
+    }
+    if (test.modifiers & mod_lt) {
+      return number < bound;
+    }
+    return number <= bound;
+  }
+  return util::wildcard_match(test.patterns[pattern_index], value);
+}
+
+std::size_t pattern_count(const FieldTest& test) {
+  if (test.modifiers & mod_cidr) {
+    return test.cidrs.size();
+  }
+  if (test.modifiers & mod_re) {
+    return test.regexes.size();
+  }
+  if (test.modifiers & (mod_gt | mod_gte | mod_lt | mod_lte)) {
+    return test.numbers.size();
+  }
+  return test.patterns.size();
+}
+
+bool test_holds(const FieldTest& test, const Event& event, const GeoInfo& geo,
+                std::vector<std::string>& scratch) {
+  scratch.clear();
+  field_values(test.field, event, geo, scratch);
+  if (test.modifiers & mod_exists) {
+    return scratch.empty() != test.exists;
+  }
+  if (test.expect_null) {
+    return scratch.empty();
+  }
+  const std::size_t patterns = pattern_count(test);
+  if (patterns == 0) {
+    return false; // an empty watch list matches nothing
+  }
+  auto pattern_met = [&](std::size_t i) {
+    return std::any_of(scratch.begin(), scratch.end(),
+                       [&](const std::string& value) { return value_matches(test, i, value); });
+  };
+  if (test.modifiers & mod_all) {
+    for (std::size_t i = 0; i < patterns; ++i) {
+      if (!pattern_met(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  for (std::size_t i = 0; i < patterns; ++i) {
+    if (pattern_met(i)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool selection_holds(const Selection& selection, const Event& event, const GeoInfo& geo,
+                     std::vector<std::string>& scratch) {
+  for (const auto& alternative : selection.alternatives) {
+    bool all = true;
+    for (const auto& test : alternative) {
+      if (!test_holds(test, event, geo, scratch)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool evaluate(const Condition& c, const Rule& rule, const Event& event, const GeoInfo& geo,
+              std::vector<std::string>& scratch) {
+  switch (c.op) {
+  case Condition::Op::selection:
+    return selection_holds(rule.selections[c.selections[0]], event, geo, scratch);
+  case Condition::Op::and_:
+    return std::all_of(c.children.begin(), c.children.end(), [&](const Condition& child) {
+      return evaluate(child, rule, event, geo, scratch);
+    });
+  case Condition::Op::or_:
+    return std::any_of(c.children.begin(), c.children.end(), [&](const Condition& child) {
+      return evaluate(child, rule, event, geo, scratch);
+    });
+  case Condition::Op::not_:
+    return !evaluate(c.children[0], rule, event, geo, scratch);
+  case Condition::Op::one_of:
+    return std::any_of(c.selections.begin(), c.selections.end(), [&](std::size_t i) {
+      return selection_holds(rule.selections[i], event, geo, scratch);
+    });
+  case Condition::Op::all_of:
+    return std::all_of(c.selections.begin(), c.selections.end(), [&](std::size_t i) {
+      return selection_holds(rule.selections[i], event, geo, scratch);
+    });
+  }
+  return false;
+}
+
+} // namespace
+
+bool rule_matches(const Rule& rule, const Event& event, const GeoInfo& geo) {
+  std::vector<std::string> scratch;
+  return evaluate(rule.condition, rule, event, geo, scratch);
+}
+
+Matcher::Matcher(RuleSet rules) : m_rules(std::move(rules)) {
+  for (const auto& rule : m_rules.rules) {
+    m_uses_geo = m_uses_geo || rule.uses_geo;
+    if (rule.event_names.empty()) {
+      m_wants_all = true;
+    }
+    for (const auto& name : rule.event_names) {
+      if (std::find(m_event_names.begin(), m_event_names.end(), name) == m_event_names.end()) {
+        m_event_names.push_back(name);
+      }
+    }
+  }
+}
+
+bool Matcher::wants(std::string_view event_name) const {
+  if (m_wants_all) {
+    return true;
+  }
+  for (const auto& name : m_event_names) {
+    if (util::iequals(name, event_name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Matcher::match(const Event& event, const GeoInfo& geo, std::vector<Alert>& alerts) const {
+  std::vector<std::string> scratch;
+  for (const auto& rule : m_rules.rules) {
+    if (evaluate(rule.condition, rule, event, geo, scratch)) {
+      Alert alert;
+      alert.event = event;
+      alert.geo = geo;
+      alert.rule_id = rule.id;
+      alert.rule_title = rule.title;
+      alert.level = rule.level;
+      alerts.push_back(std::move(alert));
+    }
+  }
+}
+
+} // namespace trailwatch

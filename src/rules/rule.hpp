@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+// Rules: Sigma-shaped YAML, one rule per file, plus watch lists (named value lists that rules
+// reference as `%name%` placeholders with the `expand` modifier).
+//
+// The loader is strict: unknown keys, duplicate keys, bad values, unknown fields, unknown
+// modifiers, unknown placeholders and bad conditions are errors naming the file and line. All
+// errors of all files are collected before loading fails.
+#pragma once
+
+#include "rules/fields.hpp"
+#include "trailwatch/alert.hpp"
+#include "util/net.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace trailwatch {
+
+// Value modifiers after `|` in a detection key (Sigma spec v2).
+enum Modifier : std::uint32_t {
+  mod_contains = 1u << 0,
+  mod_startswith = 1u << 1,
+  mod_endswith = 1u << 2,
+  mod_all = 1u << 3,
+  mod_cidr = 1u << 4,
+  mod_exists = 1u << 5,
+  mod_gt = 1u << 6,
+  mod_gte = 1u << 7,
+  mod_lt = 1u << 8,
+  mod_lte = 1u << 9,
+  mod_re = 1u << 10,
+  mod_expand = 1u << 11,
+};
+
+// One `field|modifiers: values` entry of a selection.
+struct FieldTest {
+  std::string field_name;
+  FieldId field = FieldId::event_name;
+  std::uint32_t modifiers = 0;
+  std::vector<std::string> patterns; // wildcard patterns (contains/startswith/endswith applied)
+  std::vector<double> numbers;       // gt/gte/lt/lte
+  std::vector<util::Cidr> cidrs;     // cidr
+  std::vector<std::regex> regexes;   // re
+  bool expect_null = false;          // value `null`: the field must be absent
+  bool exists = true;                // exists: true/false
+};
+
+// A named selection: a map (all tests hold) or a list of maps (any map holds).
+struct Selection {
+  std::string name;
+  std::vector<std::vector<FieldTest>> alternatives;
+};
+
+// Condition syntax tree.
+struct Condition {
+  enum class Op { selection, and_, or_, not_, one_of, all_of };
+  Op op = Op::selection;
+  std::vector<std::size_t> selections; // indexes into Rule::selections (selection, *_of)
+  std::vector<Condition> children;     // and_/or_/not_
+};
+
+struct Rule {
+  std::string path;
+  std::string id;
+  std::string title;
+  std::string status;
+  std::string description;
+  Level level = Level::medium;
+  std::vector<std::string> tags;
+  std::vector<Selection> selections;
+  Condition condition;
+  // eventNames this rule can match (as spelled; compared case-insensitively), or empty when it
+  // can match any record.
+  std::vector<std::string> event_names;
+  bool uses_geo = false;
+};
+
+struct Watchlist {
+  std::string path;
+  std::string name;
+  std::string description;
+  std::vector<std::string> values;
+};
+
+struct RuleSet {
+  std::vector<Rule> rules;
+  std::map<std::string, Watchlist> watchlists;
+};
+
+// Loads rules and watch lists from files and folders (folders are walked recursively for
+// *.yml / *.yaml). Throws Fatal listing every error when any file is invalid.
+RuleSet load_rules(const std::vector<std::string>& paths);
+
+// Checks rules without scanning: returns every error ("file:line: message"), empty when clean.
+std::vector<std::string> lint_rules(const std::vector<std::string>& paths, RuleSet* loaded);
+
+// Where rules are found when no --rules is given: the installed rules folder or the source
+// tree's (see README "Rules").
+std::vector<std::string> default_rule_paths();
+
+// Parses a Sigma condition against the rule's selection names. Throws std::invalid_argument
+// with a message on syntax errors or unknown selections.
+Condition parse_condition(std::string_view text, const std::vector<Selection>& selections);
+
+} // namespace trailwatch

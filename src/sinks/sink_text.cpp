@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+// Text sink: three or four lines per alert, readable at a glance. Event-derived values are
+// printed with control characters escaped, so a hostile userAgent or session name cannot
+// send escape sequences to the responder's terminal.
+#include "sinks/sink.hpp"
+
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+namespace trailwatch {
+namespace {
+
+constexpr std::size_t k_max_instances_shown = 5;
+constexpr std::size_t k_max_agent_bytes = 80;
+
+// Cuts `text` to at most `max` bytes on a UTF-8 character boundary, marking the cut with "…".
+std::string truncate_bytes(std::string_view text, std::size_t max) {
+  if (text.size() <= max) {
+    return std::string(text);
+  }
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end; // do not split a multi-byte character
+  }
+  return std::string(text.substr(0, end)) + "…";
+}
+
+const char* level_color(Level level) {
+  switch (level) {
+  case Level::critical:
+  case Level::high:
+    return "\x1b[1;31m";
+  case Level::medium:
+    return "\x1b[1;33m";
+  case Level::low:
+    return "\x1b[36m";
+  case Level::informational:
+    break;
+  }
+  return "\x1b[2m";
+}
+
+class TextSink final : public Sink {
+public:
+  TextSink(std::FILE* out, bool color) : m_out(out), m_color(color) {}
+
+  void add(const Alert& alert) override {
+    std::string text = format_alert(alert);
+    std::fwrite(text.data(), 1, text.size(), m_out);
+    if (on_delivered) {
+      on_delivered(alert);
+    }
+  }
+
+  bool finish() override {
+    std::fflush(m_out);
+    return true;
+  }
+
+private:
+  std::string paint(std::string_view code, std::string_view text) const {
+    return m_color ? fmt::format("{}{}\x1b[0m", code, text) : std::string(text);
+  }
+
+  std::string format_alert(const Alert& alert) const {
+    const Event& e = alert.event;
+    const LaunchFacts& l = e.launch;
+    using util::printable;
+    std::string level = util::to_upper(level_name(alert.level));
+    std::string out =
+        fmt::format("{} {} {}", printable(e.event_time), paint(level_color(alert.level), level),
+                    paint("\x1b[1m", printable(alert.rule_title)));
+    if (alert.count > 1) {
+      out += fmt::format(" (×{})", alert.count);
+    }
+    out += '\n';
+
+    // What happened.
+    std::string what = fmt::format("  {} {}", outcome_name(l.outcome), printable(e.event_name));
+    if (!l.instance_types.empty()) {
+      what += ' ' + printable(util::join(l.instance_types, ","));
+    } else if (!l.launch_template.empty()) {
+      what += fmt::format(" type unknown (template {})", printable(l.launch_template));
+    }
+    if (l.launched_count > 0) {
+      what += fmt::format(" ×{}", l.launched_count);
+    }
+    if (l.min_count || l.max_count) {
+      what += fmt::format(" (requested {}-{})", l.min_count ? std::to_string(*l.min_count) : "?",
+                          l.max_count ? std::to_string(*l.max_count) : "?");
+    }
+    if (!e.error_code.empty()) {
+      what += " error " + paint("\x1b[31m", printable(e.error_code));
+    }
+    what += fmt::format(" account {} {}", printable(e.account.empty() ? "?" : e.account),
+                        printable(e.aws_region));
+    out += what + '\n';
+
+    // Who and from where.
+    std::string who =
+        fmt::format("  actor {} {}", printable(e.identity.type.empty() ? "?" : e.identity.type),
+                    printable(e.actor));
+    if (!e.identity.access_key_id.empty()) {
+      who += " key " + printable(e.identity.access_key_id);
+    }
+    who += " from " + printable(e.source_ip.empty() ? "?" : e.source_ip);
+    who += describe_source(alert.geo);
+    if (!e.user_agent.empty()) {
+      who += " agent " + printable(truncate_bytes(e.user_agent, k_max_agent_bytes));
+    }
+    out += who + '\n';
+
+    if (!l.instances.empty()) {
+      std::string list = "  instances";
+      for (std::size_t i = 0; i < l.instances.size() && i < k_max_instances_shown; ++i) {
+        const auto& instance = l.instances[i];
+        list += ' ' + printable(instance.id);
+        if (!instance.private_ip.empty()) {
+          list += fmt::format(" ({})", printable(instance.private_ip));
+        }
+      }
+      if (l.instances.size() > k_max_instances_shown) {
+        list += fmt::format(" +{} more", l.instances.size() - k_max_instances_shown);
+      }
+      out += list + '\n';
+    }
+    out += fmt::format("  rule {}  event {}  source {}#{}\n", printable(alert.rule_id),
+                       printable(e.event_id.empty() ? "-" : e.event_id), printable(e.origin.source),
+                       e.origin.record);
+    return out;
+  }
+
+  static std::string describe_source(const GeoInfo& geo) {
+    using util::printable;
+    switch (geo.kind) {
+    case SourceKind::public_ip: {
+      std::string out;
+      if (!geo.country.empty()) {
+        out += ' ' + printable(geo.country);
+      }
+      if (!geo.city.empty()) {
+        out += ' ' + printable(geo.city);
+      }
+      if (geo.asn) {
+        out += fmt::format(" AS{}", *geo.asn);
+      }
+      if (!geo.asn_org.empty()) {
+        out += ' ' + printable(geo.asn_org);
+      }
+      return out;
+    }
+    case SourceKind::unknown:
+    case SourceKind::empty:
+      return {};
+    default:
+      return fmt::format(" ({})", source_kind_name(geo.kind));
+    }
+  }
+
+  std::FILE* m_out;
+  bool m_color;
+};
+
+} // namespace
+
+std::unique_ptr<Sink> make_text_sink(std::FILE* out, bool color) {
+  return std::make_unique<TextSink>(out, color);
+}
+
+} // namespace trailwatch
