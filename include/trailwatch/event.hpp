@@ -6,6 +6,8 @@
 // are materialised (see Matcher::wants); everything else is skipped in the reader.
 #pragma once
 
+#include "trailwatch/record.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -90,6 +92,10 @@ struct Event {
   std::string account;
   // Derived: readable actor (actor.cpp).
   std::string actor;
+
+  // The whole record as read, for rules and sinks that read any field of it (empty for alerts
+  // saved by an older trailwatch).
+  Record record;
 };
 
 } // namespace trailwatch

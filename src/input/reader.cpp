@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "input/reader.hpp"
 
+#include "facts/event_builder.hpp"
 #include "input/decode.hpp"
-#include "input/record.hpp"
 #include "trailwatch/diag.hpp"
+#include "util/strings.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -136,11 +137,6 @@ struct RecordReader::Impl {
   // True while reading a repaired cut document: a repair is never repaired again (a document
   // whose repair is still incomplete is reported, not retried forever).
   bool repairing = false;
-  simdjson::dom::parser record_dom; // a wanted record, read whole
-  simdjson::dom::parser dom;        // nested objects of wanted records (materialise)
-  std::string identity_text;        // minified nested objects of the current wanted record
-  std::string request_text;
-  std::string response_text;
 
   // While `hold` is set, messages are kept in `held` instead of printed: the first document of
   // a batch is read speculatively (see parse_documents) and may be read again line by line.
@@ -580,82 +576,35 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
     record_error("field eventName has an unexpected type; record skipped");
     return Kind::record;
   }
-  const std::string_view name = trim(event_name);
+  const std::string_view name = util::trim(event_name);
   if (!name.empty() && want(name)) {
     copy_out(object);
   }
   return Kind::record;
 }
 
-namespace {
-
-// Reads a string member of a DOM record into `out`; a member of another type (not null) is
-// named in `bad`.
-void dom_string(simdjson::dom::object record, std::string_view key, std::string_view& out,
-                std::string_view& bad) {
-  simdjson::dom::element element;
-  if (record[key].get(element)) {
-    return;
-  }
-  if (element.get_string().get(out) && !element.is_null() && bad.empty()) {
-    bad = key;
-  }
-}
-
-// Minifies an object member of a DOM record into `storage` and points `out` at it.
-void dom_object(simdjson::dom::object record, std::string_view key, std::string& storage,
-                std::string_view& out, std::string_view& bad) {
-  simdjson::dom::element element;
-  if (record[key].get(element) || element.is_null()) {
-    return;
-  }
-  if (!element.is_object()) {
-    if (bad.empty()) {
-      bad = key;
-    }
-    return;
-  }
-  storage = simdjson::minify(element);
-  out = storage;
-}
-
-} // namespace
-
 void RecordReader::Impl::copy_out(od::object& object) {
-  // Rewind to the record's start and take its text; the DOM parse copies it, so the On-Demand
-  // document stays untouched.
+  // Rewind to the record's start and keep its text; the record parses its own copy, so the
+  // On-Demand document stays untouched.
   std::string_view text;
   if (object.reset().error() || object.raw_json().get(text)) {
     reread_failed = true;
     record_error("record could not be re-read");
     return;
   }
-  simdjson::dom::object record;
-  if (auto error = record_dom.parse(text.data(), text.size()).get_object().get(record)) {
+  Record record(text);
+  simdjson::dom::element root;
+  if (!record.root(root)) {
     reread_failed = true;
-    record_error(simdjson::error_message(error));
+    record_error("record could not be re-read as one JSON object");
     return;
   }
-  RecordFields fields;
-  std::string_view bad;
-  dom_string(record, "eventName", fields.event_name, bad);
-  dom_string(record, "eventSource", fields.event_source, bad);
-  if (!bad.empty()) {
+  std::string bad;
+  Event event = build_event(std::move(record), Origin{source, record_index}, bad);
+  if (bad == "eventName" || bad == "eventSource") {
     record_error(fmt::format("field {} has an unexpected type; record skipped", bad));
     return;
   }
-  dom_string(record, "eventTime", fields.event_time, bad);
-  dom_string(record, "eventID", fields.event_id, bad);
-  dom_string(record, "eventType", fields.event_type, bad);
-  dom_string(record, "awsRegion", fields.aws_region, bad);
-  dom_string(record, "recipientAccountId", fields.recipient_account_id, bad);
-  dom_string(record, "sourceIPAddress", fields.source_ip, bad);
-  dom_string(record, "userAgent", fields.user_agent, bad);
-  dom_string(record, "errorCode", fields.error_code, bad);
-  dom_string(record, "errorMessage", fields.error_message, bad);
-  dom_object(record, "userIdentity", identity_text, fields.user_identity_json, bad);
-  dom_object(record, "requestParameters", request_text, fields.request_json, bad);
-  dom_object(record, "responseElements", response_text, fields.response_json, bad);
   if (!bad.empty()) {
     // Other fields of the wrong type are read as absent; the record is still matched.
     diag::warning("{}: record {}: field {} has an unexpected type; treated as absent", source,
@@ -663,7 +612,7 @@ void RecordReader::Impl::copy_out(od::object& object) {
   }
   ++counters.examined;
   ++delivered;
-  on_event(materialise(fields, dom, Origin{source, record_index}));
+  on_event(std::move(event));
 }
 
 Kind RecordReader::Impl::handle_lookup_string(std::string_view json, int depth) {

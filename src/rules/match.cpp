@@ -58,7 +58,7 @@ std::size_t pattern_count(const FieldTest& test) {
 bool test_holds(const FieldTest& test, const Event& event, const GeoInfo& geo,
                 std::vector<std::string>& scratch) {
   scratch.clear();
-  field_values(test.field, event, geo, scratch);
+  test.field.values(event, geo, scratch);
   if (test.modifiers & mod_exists) {
     return scratch.empty() != test.exists;
   }

@@ -7,7 +7,7 @@
 // errors of all files are collected before loading fails.
 #pragma once
 
-#include "rules/fields.hpp"
+#include "facts/field.hpp"
 #include "trailwatch/alert.hpp"
 #include "util/net.hpp"
 
@@ -39,8 +39,7 @@ enum Modifier : std::uint32_t {
 
 // One `field|modifiers: values` entry of a selection.
 struct FieldTest {
-  std::string field_name;
-  FieldId field = FieldId::event_name;
+  Field field; // what the test reads (a fact, a common field or a raw path)
   std::uint32_t modifiers = 0;
   std::vector<std::string> patterns; // wildcard patterns (contains/startswith/endswith applied)
   std::vector<double> numbers;       // gt/gte/lt/lte
@@ -72,6 +71,7 @@ struct Rule {
   std::string description;
   Level level = Level::medium;
   std::vector<std::string> tags;
+  std::vector<std::string> fields; // Sigma `fields:`: shown with each alert of this rule
   std::vector<Selection> selections;
   Condition condition;
   // eventNames this rule can match (as spelled; compared case-insensitively), or empty when it

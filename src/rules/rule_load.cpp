@@ -155,13 +155,11 @@ void build_test(const std::string& key, const YAML::Node& key_node, const YAML::
     }
     start = bar + 1;
   }
-  test.field_name = parts[0];
-  if (auto field = find_field(parts[0])) {
-    test.field = *field;
+  std::string field_error;
+  if (auto field = Field::resolve(parts[0], field_error)) {
+    test.field = std::move(*field);
   } else {
-    errors.add(path, key_node,
-               fmt::format("unknown field '{}'; trailwatch reads these fields: {}", parts[0],
-                           fmt::join(field_names(), ", ")));
+    errors.add(path, key_node, field_error);
     return;
   }
   for (std::size_t i = 1; i < parts.size(); ++i) {
@@ -295,7 +293,7 @@ std::optional<std::vector<std::string>> required_names(const Condition& c, const
     for (const auto& alternative : rule.selections[index].alternatives) {
       bool restricted = false;
       for (const auto& test : alternative) {
-        if (test.field == FieldId::event_name &&
+        if (test.field.is_event_name() &&
             (test.modifiers & ~static_cast<std::uint32_t>(mod_expand)) == 0) {
           bool plain = true;
           for (const auto& p : test.patterns) {
@@ -425,7 +423,7 @@ void load_detection(PendingRule& pending, const RuleSet& set, Errors& errors) {
   for (const auto& selection : rule.selections) {
     for (const auto& alternative : selection.alternatives) {
       for (const auto& test : alternative) {
-        rule.uses_geo = rule.uses_geo || is_geo_field(test.field);
+        rule.uses_geo = rule.uses_geo || test.field.needs_geo();
       }
     }
   }
@@ -459,7 +457,13 @@ void load_rule_file(const std::string& path, const YAML::Node& doc, std::vector<
   check_string_list(doc["tags"], path, errors, "tags", &rule.tags);
   check_string_list(doc["references"], path, errors, "references");
   check_string_list(doc["falsepositives"], path, errors, "falsepositives");
-  check_string_list(doc["fields"], path, errors, "fields");
+  check_string_list(doc["fields"], path, errors, "fields", &rule.fields);
+  for (const auto& name : rule.fields) {
+    std::string field_error;
+    if (!Field::resolve(name, field_error)) {
+      errors.add(path, doc["fields"], field_error);
+    }
+  }
   const YAML::Node logsource = doc["logsource"];
   if (!logsource.IsDefined() || !logsource.IsMap()) {
     errors.add_plain(fmt::format("{}: missing required key 'logsource' (product: aws, service: "

@@ -17,7 +17,8 @@ std::optional<fs::path> data_dir() {
     return std::nullopt;
   }
   const fs::path bin = exe.parent_path();
-  for (const fs::path& candidate : {bin.parent_path() / "share/trailwatch", bin / "share/trailwatch"}) {
+  for (const fs::path& candidate :
+       {bin.parent_path() / "share/trailwatch", bin / "share/trailwatch"}) {
     std::error_code ec;
     if (fs::is_directory(candidate, ec)) {
       return candidate.lexically_normal();

@@ -2,7 +2,7 @@
 // actor.hpp (and the userIdentity reading in record.cpp): a readable actor for every identity
 // type of cloudtrail.md §5, including service events without a type.
 #include "facts/actor.hpp"
-#include "input/record.hpp"
+#include "facts/event_builder.hpp"
 
 #include <gtest/gtest.h>
 #include <ostream>
@@ -12,15 +12,14 @@
 namespace trailwatch {
 namespace {
 
-// Reads `identity_json` as a record's userIdentity through materialise().
+// Reads `identity_json` as a record's userIdentity through build_event().
 Event event_with_identity(const std::string& identity_json,
                           std::string_view recipient = "999988887777") {
-  simdjson::dom::parser parser;
-  RecordFields fields;
-  fields.event_name = "DescribeInstances";
-  fields.recipient_account_id = recipient;
-  fields.user_identity_json = identity_json;
-  return materialise(fields, parser, Origin{"test", 0});
+  const std::string json = R"({"eventName":"DescribeInstances","recipientAccountId":")" +
+                           std::string(recipient) + R"(","userIdentity":)" +
+                           (identity_json.empty() ? std::string("null") : identity_json) + "}";
+  std::string bad;
+  return build_event(Record(json), Origin{"test", 0}, bad);
 }
 
 struct ActorCase {

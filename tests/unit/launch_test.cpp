@@ -2,8 +2,8 @@
 // launch.hpp: instance types, counts, instances, launch template and outcome for every EC2
 // launch path of cloudtrail.md §8-§10 (RunInstances, spot, fleets, launch templates, type
 // changes), the restriction to launch event names, and family/size/multiplier parsing.
+#include "facts/event_builder.hpp"
 #include "facts/launch.hpp"
-#include "input/record.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -346,21 +346,21 @@ TEST(LaunchScope, IsLaunchApi) {
   }
 }
 
-TEST(LaunchScope, MaterialiseExtractsOnlyForLaunchNames) {
-  simdjson::dom::parser parser;
-  RecordFields fields;
-  fields.event_name = "RunInstances";
-  fields.event_source = "ec2.amazonaws.com";
-  fields.request_json = k_run_request;
-  const std::string response = response_with({"p3.2xlarge"});
-  fields.response_json = response;
-  const Event launch = materialise(fields, parser, Origin{"f", 3});
+TEST(LaunchScope, BuildEventExtractsOnlyForLaunchNames) {
+  auto record = [&](std::string_view name) {
+    return Record(R"({"eventName":")" + std::string(name) +
+                  R"(","eventSource":"ec2.amazonaws.com","requestParameters":)" +
+                  std::string(k_run_request) + R"(,"responseElements":)" +
+                  response_with({"p3.2xlarge"}) + "}");
+  };
+  std::string bad;
+  const Event launch = build_event(record("RunInstances"), Origin{"f", 3}, bad);
   EXPECT_EQ(launch.launch.instance_types, Types{"p3.2xlarge"});
   EXPECT_EQ(launch.launch.launched_count, 1);
   EXPECT_EQ(launch.origin.record, 3u);
+  EXPECT_EQ(bad, "");
 
-  fields.event_name = "DescribeInstances";
-  const Event other = materialise(fields, parser, Origin{"f", 4});
+  const Event other = build_event(record("DescribeInstances"), Origin{"f", 4}, bad);
   EXPECT_FALSE(other.launch.is_launch_api);
   EXPECT_TRUE(other.launch.instance_types.empty());
 }

@@ -5,6 +5,8 @@
 // rules on typical launches, attempts, dry runs, mass launches and suppressed principals.
 #include "rules/match.hpp"
 
+#include "facts/event_builder.hpp"
+
 #include "temp_dir.hpp"
 #include <algorithm>
 #include <atomic>
@@ -492,6 +494,57 @@ TEST(ShippedRulesSuppressed, PrincipalOnSuppressionListIsQuiet) {
   Event other = launch({"p3.2xlarge"});
   other.identity.arn = "arn:aws:sts::111122223333:assumed-role/ml-training-other/job-42";
   EXPECT_EQ(alert_ids(matcher, other), Ids{k_gpu});
+}
+
+// Raw paths: any dotted path of the kept record (issue 9).
+
+Event from_json(const std::string& json) {
+  std::string bad;
+  return build_event(Record(json), Origin{"test", 0}, bad);
+}
+
+TEST(MatchRawPaths, RequestParameterFires) {
+  const Event e = from_json(
+      R"({"eventName":"CreateBucket","requestParameters":{"bucketName":"exfil-bucket"}})");
+  EXPECT_TRUE(matches(load_selection("requestParameters.bucketName: 'exfil-*'"), e));
+  EXPECT_FALSE(matches(load_selection("requestParameters.bucketName: 'other'"), e));
+  EXPECT_FALSE(matches(load_selection("requestParameters.missing: 'exfil-bucket'"), e));
+}
+
+TEST(MatchRawPaths, NestedArraysLookAtEveryElement) {
+  const Event e =
+      from_json(R"({"eventName":"RunInstances","requestParameters":{"instancesSet":{"items":[)"
+                R"({"imageId":"ami-1"},{"imageId":"ami-2"}]},"groups":["sg-1","sg-2"]}})");
+  EXPECT_TRUE(matches(load_selection("requestParameters.instancesSet.items.imageId: ami-2"), e));
+  EXPECT_TRUE(matches(load_selection("requestParameters.groups: sg-2"), e));
+  EXPECT_TRUE(matches(load_selection("requestParameters.groups|exists: true"), e));
+}
+
+TEST(MatchRawPaths, NumbersBooleansAndObjectsAsText) {
+  const Event e =
+      from_json(R"({"eventName":"ConsoleLogin","additionalEventData":{"MFAUsed":"No","Count":3,)"
+                R"("Flag":true},"responseElements":{"ConsoleLogin":"Success"}})");
+  EXPECT_TRUE(matches(load_selection("additionalEventData.MFAUsed: 'No'"), e));
+  EXPECT_TRUE(matches(load_selection("additionalEventData.Count|gte: 3"), e));
+  EXPECT_TRUE(matches(load_selection("additionalEventData.Flag: 'true'"), e));
+  EXPECT_TRUE(
+      matches(load_selection("responseElements|contains: '\"ConsoleLogin\":\"Success\"'"), e));
+}
+
+TEST(MatchRawPaths, NullAndAbsentAreAbsent) {
+  const Event e = from_json(R"({"eventName":"X","responseElements":null})");
+  EXPECT_TRUE(matches(load_selection("responseElements: null"), e));
+  EXPECT_TRUE(matches(load_selection("requestParameters.name: null"), e));
+  EXPECT_FALSE(matches(load_selection("responseElements|exists: true"), e));
+}
+
+TEST(MatchRawPaths, RuleOnRawPathCanMatchAnyEventNameOnlyWhenUnrestricted) {
+  const RuleSet any = load_selection("requestParameters.name: x");
+  EXPECT_TRUE(any.rules.at(0).event_names.empty());
+  const RuleSet one =
+      load_inline("  selection:\n    eventName: PutBucketPolicy\n    requestParameters.name: x\n"
+                  "  condition: selection\n");
+  EXPECT_EQ(one.rules.at(0).event_names, std::vector<std::string>{"PutBucketPolicy"});
 }
 
 } // namespace

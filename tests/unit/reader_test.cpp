@@ -3,9 +3,9 @@
 // NDJSON, concatenated documents, lookup-events output, EventBridge, BOM, digest, Insights, Lake,
 // non-CloudTrail JSON), record indexes, normalised event fields, bad input (invalid lines, wrong
 // types, cut documents, garbage), streaming with final=false, and the want() fast path.
+#include "facts/event_builder.hpp"
 #include "input/decode.hpp"
 #include "input/reader.hpp"
-#include "input/record.hpp"
 
 #include <gtest/gtest.h>
 #include <ostream>

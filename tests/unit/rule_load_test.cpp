@@ -234,9 +234,12 @@ void PrintTo(const DetectionCase& c, std::ostream* os) {
 INSTANTIATE_TEST_SUITE_P(
     Table, RuleLoadDetection,
     testing::Values(
-        DetectionCase{"unknown_field",
-                      "  selection:\n    instanceColour: red\n  condition: selection\n",
-                      "unknown field 'instanceColour'"},
+        DetectionCase{"unknown_derived_field",
+                      "  selection:\n    trailwatch.instanceColour: red\n  condition: selection\n",
+                      "unknown derived field 'trailwatch.instanceColour'"},
+        DetectionCase{"path_with_empty_segment",
+                      "  selection:\n    requestParameters..name: x\n  condition: selection\n",
+                      "is not a dotted path of the record"},
         DetectionCase{"unknown_modifier",
                       "  selection:\n    eventName|fuzzy: Run\n  condition: selection\n",
                       "unknown or unsupported modifier 'fuzzy'"},
@@ -353,7 +356,7 @@ TEST(RuleLoad, AllErrorsOfAllFilesAreReported) {
   bad_level.replace(bad_level.find("level: high"), 11, "level: urgent");
   dir.write("1_bad_level.yml", bad_level + "colour: red\n");
   dir.write("2_bad_field.yml", rule_text("00000000-0000-4000-8000-0000000000b2",
-                                         "  selection:\n    instanceTyp: p3.2xlarge\n"
+                                         "  selection:\n    trailwatch.instanceTyp: p3.2xlarge\n"
                                          "  condition: selection\n"));
   dir.write("3_bad_condition.yml",
             rule_text("00000000-0000-4000-8000-0000000000b3",
@@ -383,7 +386,8 @@ TEST(RuleLoad, ShippedFixtureErrorsAreAllReported) {
   EXPECT_TRUE(any_contains(errors, "bad_rule.yml:10: unknown level 'urgent'")) << joined(errors);
   EXPECT_TRUE(any_contains(errors, "unknown selection 'selectoin'")) << joined(errors);
   EXPECT_TRUE(any_contains(errors, "other_bad.yml:8: duplicate key 'eventName'")) << joined(errors);
-  EXPECT_TRUE(any_contains(errors, "unknown field 'instanceTyp'")) << joined(errors);
+  EXPECT_TRUE(any_contains(errors, "unknown derived field 'trailwatch.instanceTyp'"))
+      << joined(errors);
 }
 
 TEST(RuleLoad, TwoYamlDocumentsRejected) {

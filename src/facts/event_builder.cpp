@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "input/record.hpp"
+#include "facts/event_builder.hpp"
 
 #include "facts/actor.hpp"
-#include "facts/launch.hpp"
+#include "facts/registry.hpp"
 #include "util/strings.hpp"
 
 #include <simdjson.h>
@@ -33,12 +33,8 @@ std::string string_ci(dom::object object, std::string_view key) {
   return {};
 }
 
-Identity read_identity(dom::element element) {
+Identity read_identity(dom::object object) {
   Identity identity;
-  dom::object object;
-  if (element.get_object().get(object)) {
-    return identity;
-  }
   identity.type = string_ci(object, "type");
   identity.arn = string_ci(object, "arn");
   identity.account_id = string_ci(object, "accountId");
@@ -62,6 +58,22 @@ Identity read_identity(dom::element element) {
     identity.identity_store_id = store_arn.substr(store_arn.rfind('/') + 1);
   }
   return identity;
+}
+
+// Reads a string member; null and absent read as empty, another type names the field in `bad`.
+std::string read_string(dom::object record, std::string_view key, std::string& bad) {
+  dom::element element;
+  if (record[key].get(element) || element.is_null()) {
+    return {};
+  }
+  std::string_view text;
+  if (element.get_string().get(text)) {
+    if (bad.empty()) {
+      bad = key;
+    }
+    return {};
+  }
+  return std::string(text);
 }
 
 bool digits(std::string_view s, std::size_t from, std::size_t count) {
@@ -102,50 +114,38 @@ std::string normalise_event_time(std::string_view t) {
   return out;
 }
 
-std::string_view trim(std::string_view text) {
-  return util::trim(text);
-}
-
-Event materialise(const RecordFields& f, dom::parser& parser, Origin origin) {
+Event build_event(Record record, Origin origin, std::string& bad) {
   Event event;
-  event.event_time = normalise_event_time(f.event_time);
-  event.event_id = f.event_id;
-  event.event_source = f.event_source;
-  event.event_name = trim(f.event_name);
-  event.event_type = f.event_type;
-  event.aws_region = f.aws_region;
-  event.recipient_account_id = f.recipient_account_id;
-  event.source_ip = f.source_ip;
-  event.user_agent = f.user_agent;
-  event.error_code = f.error_code;
-  event.error_message = f.error_message;
   event.origin = std::move(origin);
-
-  // One DOM parser per thread, reused: each parse replaces the previous document, so each
-  // nested object is fully read before the next is parsed.
-  dom::element element;
-  if (!f.user_identity_json.empty() &&
-      !parser.parse(f.user_identity_json.data(), f.user_identity_json.size()).get(element)) {
-    event.identity = read_identity(element);
+  dom::element root;
+  dom::object object;
+  if (record.root(root) && !root.get_object().get(object)) {
+    event.event_name = std::string(util::trim(read_string(object, "eventName", bad)));
+    event.event_source = read_string(object, "eventSource", bad);
+    event.event_time = normalise_event_time(read_string(object, "eventTime", bad));
+    event.event_id = read_string(object, "eventID", bad);
+    event.event_type = read_string(object, "eventType", bad);
+    event.aws_region = read_string(object, "awsRegion", bad);
+    event.recipient_account_id = read_string(object, "recipientAccountId", bad);
+    event.source_ip = read_string(object, "sourceIPAddress", bad);
+    event.user_agent = read_string(object, "userAgent", bad);
+    event.error_code = read_string(object, "errorCode", bad);
+    event.error_message = read_string(object, "errorMessage", bad);
+    dom::element identity;
+    if (!object["userIdentity"].get(identity) && !identity.is_null()) {
+      dom::object identity_object;
+      if (identity.get_object().get(identity_object)) {
+        bad = bad.empty() ? "userIdentity" : bad;
+      } else {
+        event.identity = read_identity(identity_object);
+      }
+    }
   }
   event.account =
       event.identity.account_id.empty() ? event.recipient_account_id : event.identity.account_id;
   event.actor = readable_actor(event.identity);
-
-  if (is_launch_api(event.event_name)) {
-    // Request and response must be alive at once: parse them with two parsers.
-    thread_local dom::parser response_parser;
-    dom::element request, response;
-    const bool has_request =
-        !f.request_json.empty() &&
-        !parser.parse(f.request_json.data(), f.request_json.size()).get(request);
-    const bool has_response =
-        !f.response_json.empty() &&
-        !response_parser.parse(f.response_json.data(), f.response_json.size()).get(response);
-    event.launch =
-        extract_launch(event.event_name, event.error_code, has_request ? &request : nullptr,
-                       has_response ? &response : nullptr);
-  }
+  event.record = std::move(record);
+  extract_facts(event, object, bad);
   return event;
 }
 

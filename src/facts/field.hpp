@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+// Field: one name a rule or a sink reads, resolved once when the rule loads. Three kinds:
+// - a derived fact, `trailwatch.<name>` (facts/registry.hpp);
+// - a common CloudTrail field trailwatch normalises (eventName trimmed, eventTime in RFC 3339,
+//   userIdentity keys in any case): read from the Event;
+// - any other dotted path of the record (`requestParameters.bucketName`,
+//   `additionalEventData.MFAUsed`): read from the kept record (Record::values).
+#pragma once
+
+#include "trailwatch/event.hpp"
+#include "trailwatch/geo.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trailwatch {
+
+struct FactField;
+
+class Field {
+public:
+  // Resolves `name`. Empty with `error` set for an unknown `trailwatch.` fact or a malformed
+  // path (empty segments).
+  static std::optional<Field> resolve(std::string_view name, std::string& error);
+
+  const std::string& name() const { return m_name; }
+  // True when the value comes from GeoIP enrichment.
+  bool needs_geo() const;
+  // True for eventName (the reader's fast path keys on it).
+  bool is_event_name() const { return m_common == Common::event_name; }
+  // Appends the values of this field for `event` (none when absent).
+  void values(const Event& event, const GeoInfo& geo, std::vector<std::string>& out) const;
+
+  // The common fields read from the Event, for messages and the README.
+  static std::vector<std::string_view> common_names();
+
+  enum class Common {
+    none,
+    event_name,
+    event_source,
+    event_type,
+    event_time,
+    event_id,
+    aws_region,
+    recipient_account_id,
+    source_ip,
+    user_agent,
+    error_code,
+    error_message,
+    identity_type,
+    identity_arn,
+    identity_account_id,
+    identity_principal_id,
+    identity_user_name,
+    identity_access_key_id,
+    identity_invoked_by,
+    identity_session_issuer,
+  };
+
+private:
+  std::string m_name;
+  const FactField* m_fact = nullptr;
+  Common m_common = Common::none;
+};
+
+} // namespace trailwatch
