@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace trailwatch {
 
@@ -26,6 +27,8 @@ struct Alert {
   std::string rule_id;
   std::string rule_title;
   Level level = Level::medium;
+  // The rule's Sigma `fields:`: names of fields shown with the alert (any field a rule can read).
+  std::vector<std::string> fields;
   // How many matching events this alert stands for (1 unless de-duplicated by the state).
   std::uint64_t count = 1;
   // The alert's row in the state's outbox (0 without --state): sinks hand it back through

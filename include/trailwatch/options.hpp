@@ -22,6 +22,7 @@ struct Options {
   std::vector<std::string> rule_paths; // empty: default_rule_paths()
   // Output
   Format format = Format::text;
+  bool include_record = false; // JSON Lines: the whole record in each alert
   bool color = false;
   bool quiet = false;
   bool stats = false;

@@ -44,6 +44,7 @@ struct RawFlags {
   std::vector<std::string> paths;
   std::vector<std::string> rules;
   std::string format = "text";
+  bool include_record = false;
   std::string color = "auto";
   bool quiet = false;
   bool stats = false;
@@ -97,6 +98,11 @@ Options build_options(const RawFlags& raw) {
     throw Fatal("--since is later than --until");
   }
   options.format = raw.format == "jsonl" ? Format::jsonl : Format::text;
+  options.include_record = raw.include_record;
+  if (raw.include_record && options.format != Format::jsonl) {
+    throw Fatal(
+        "--include-record adds the record to JSON Lines output; use it with --format jsonl");
+  }
   const bool tty = isatty(STDOUT_FILENO) != 0;
   options.color =
       raw.color == "always" || (raw.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
@@ -157,6 +163,14 @@ int rules_lint(const std::vector<std::string>& paths) {
     std::fprintf(stderr, "trailwatch: %zu error(s)\n", errors.size());
     return k_exit_error;
   }
+  // Warnings never change the exit status.
+  for (const auto& rule : set.rules) {
+    if (rule.event_names.empty()) {
+      diag::warning("{}: rule {} can match any eventName, so every record of every input is "
+                    "parsed (the fast path is off); select eventName to keep it",
+                    rule.path, rule.id);
+    }
+  }
   std::printf("%zu rules and %zu watch lists OK\n", set.rules.size(), set.watchlists.size());
   return 0;
 }
@@ -205,6 +219,9 @@ int run_cli(int argc, char** argv) {
 
   app.add_option("--format", raw.format, "Output format: text or jsonl")
       ->check(CLI::IsMember({"text", "jsonl"}))
+      ->group("Output");
+  app.add_flag("--include-record", raw.include_record,
+               "With --format jsonl: add the whole CloudTrail record to each alert (\"record\")")
       ->group("Output");
   app.add_option("--color", raw.color, "Colour: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))

@@ -404,7 +404,7 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const Options& options) {
   std::vector<std::unique_ptr<Sink>> sinks;
   if (!options.quiet) {
     if (options.format == Format::jsonl) {
-      sinks.push_back(make_jsonl_sink(stdout));
+      sinks.push_back(make_jsonl_sink(stdout, options.include_record));
     } else {
       sinks.push_back(make_text_sink(stdout, options.color));
     }

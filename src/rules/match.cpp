@@ -176,6 +176,7 @@ void Matcher::match(const Event& event, const GeoInfo& geo, std::vector<Alert>& 
       alert.rule_id = rule.id;
       alert.rule_title = rule.title;
       alert.level = rule.level;
+      alert.fields = rule.fields;
       alerts.push_back(std::move(alert));
     }
   }

@@ -25,6 +25,7 @@ public:
 // Human-readable lines on `out`; ANSI colour when `color`.
 std::unique_ptr<Sink> make_text_sink(std::FILE* out, bool color);
 // One JSON object per alert on `out` (keys documented in README "JSON Lines output").
-std::unique_ptr<Sink> make_jsonl_sink(std::FILE* out);
+// With `include_record`, each object also holds the whole CloudTrail record.
+std::unique_ptr<Sink> make_jsonl_sink(std::FILE* out, bool include_record = false);
 
 } // namespace trailwatch

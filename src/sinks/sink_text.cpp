@@ -4,6 +4,8 @@
 // send escape sequences to the responder's terminal.
 #include "sinks/sink.hpp"
 
+#include "facts/field.hpp"
+#include "facts/launch.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -13,6 +15,7 @@ namespace {
 
 constexpr std::size_t k_max_instances_shown = 5;
 constexpr std::size_t k_max_agent_bytes = 80;
+constexpr std::size_t k_max_field_bytes = 200;
 
 // Cuts `text` to at most `max` bytes on a UTF-8 character boundary, marking the cut with "…".
 std::string truncate_bytes(std::string_view text, std::size_t max) {
@@ -76,17 +79,23 @@ private:
     }
     out += '\n';
 
-    // What happened.
-    std::string what = fmt::format("  {} {}", outcome_name(l.outcome), printable(e.event_name));
-    if (!l.instance_types.empty()) {
+    // What happened: for a launch, its outcome and instance types; otherwise the call.
+    const bool launch = is_launch_api(e.event_name);
+    std::string what =
+        launch ? fmt::format("  {} {}", outcome_name(l.outcome), printable(e.event_name))
+               : fmt::format("  {} {}", printable(e.event_name),
+                             printable(e.event_source.empty() ? "?" : e.event_source));
+    if (!launch) {
+      // No launch facts to show.
+    } else if (!l.instance_types.empty()) {
       what += ' ' + printable(util::join(l.instance_types, ","));
     } else if (!l.launch_template.empty()) {
       what += fmt::format(" type unknown (template {})", printable(l.launch_template));
     }
-    if (l.launched_count > 0) {
+    if (launch && l.launched_count > 0) {
       what += fmt::format(" ×{}", l.launched_count);
     }
-    if (l.min_count || l.max_count) {
+    if (launch && (l.min_count || l.max_count)) {
       what += fmt::format(" (requested {}-{})", l.min_count ? std::to_string(*l.min_count) : "?",
                           l.max_count ? std::to_string(*l.max_count) : "?");
     }
@@ -111,7 +120,7 @@ private:
     }
     out += who + '\n';
 
-    if (!l.instances.empty()) {
+    if (launch && !l.instances.empty()) {
       std::string list = "  instances";
       for (std::size_t i = 0; i < l.instances.size() && i < k_max_instances_shown; ++i) {
         const auto& instance = l.instances[i];
@@ -125,10 +134,30 @@ private:
       }
       out += list + '\n';
     }
+    if (!alert.fields.empty()) {
+      out += format_rule_fields(alert);
+    }
     out += fmt::format("  rule {}  event {}  source {}#{}\n", printable(alert.rule_id),
                        printable(e.event_id.empty() ? "-" : e.event_id), printable(e.origin.source),
                        e.origin.record);
     return out;
+  }
+
+  // "  fields name=value name=v1,v2 name=-": the rule's Sigma `fields:` and their values.
+  static std::string format_rule_fields(const Alert& alert) {
+    std::string out = "  fields";
+    std::vector<std::string> values;
+    for (const auto& name : alert.fields) {
+      values.clear();
+      std::string error;
+      if (const auto field = Field::resolve(name, error)) {
+        field->values(alert.event, alert.geo, values);
+      }
+      const std::string joined = values.empty() ? "-" : util::join(values, ",");
+      out += fmt::format(" {}={}", util::printable(name),
+                         util::printable(truncate_bytes(joined, k_max_field_bytes)));
+    }
+    return out + '\n';
   }
 
   static std::string describe_source(const GeoInfo& geo) {

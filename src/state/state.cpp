@@ -18,7 +18,7 @@
 //   read transaction open between calls.
 #include "state/state.hpp"
 
-#include "record/alert_json.hpp"
+#include "alert/alert_json.hpp"
 #include "trailwatch/error.hpp"
 #include "util/json_writer.hpp"
 
@@ -76,7 +76,7 @@ CREATE TABLE alerts (
   event_time TEXT NOT NULL,
   event_epoch INTEGER,            -- NULL when eventTime did not parse: never merged
   count INTEGER NOT NULL,         -- events merged into this alert
-  json TEXT NOT NULL,             -- alert_to_json
+  json TEXT NOT NULL,             -- alert_to_json(alert, true): with the whole record
   extra TEXT NOT NULL,            -- fields alert_to_json does not write (extra_to_json)
   run_id INTEGER REFERENCES runs(id),
   created TEXT NOT NULL,
@@ -550,7 +550,7 @@ bool State::add_alert(const Alert& alert, std::chrono::minutes window) {
       .bind(4, e.event_time)
       .bind(5, epoch)
       .bind(6, count)
-      .bind(7, alert_to_json(alert))
+      .bind(7, alert_to_json(alert, true)) // lossless: the record comes back with the alert
       .bind(8, extra_to_json(alert))
       .bind(9, m_run_id != 0 ? std::optional<std::int64_t>(m_run_id) : std::nullopt)
       .bind(10, now_rfc3339());

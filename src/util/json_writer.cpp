@@ -181,6 +181,13 @@ JsonWriter& JsonWriter::value(bool flag) {
   return *this;
 }
 
+JsonWriter& JsonWriter::raw(std::string_view json) {
+  separate();
+  m_out += json;
+  m_need_comma = true;
+  return *this;
+}
+
 JsonWriter& JsonWriter::null() {
   separate();
   m_out += "null";

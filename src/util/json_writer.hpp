@@ -31,6 +31,8 @@ public:
   JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
   JsonWriter& value(bool flag);
   JsonWriter& null();
+  // Writes `json` as it is: the caller guarantees it is one valid, compact JSON value.
+  JsonWriter& raw(std::string_view json);
   // Writes `key` with a string value, or null when `text` is empty.
   JsonWriter& field_or_null(std::string_view name, std::string_view text);
 

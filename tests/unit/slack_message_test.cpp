@@ -307,12 +307,12 @@ TEST(SlackPayload, HasTheExpectedBlocksAndContent) {
   EXPECT_EQ(p.blocks[0].text, "[HIGH] GPU instance launched");
   const std::string section = section_of(p);
   for (const char* expected :
-       {"*GPU instance launched*", "level *high*", "outcome *launch*", "`p4d.24xlarge`",
+       {"*GPU instance launched*", "level *high*", "*Outcome:* *launch*", "`p4d.24xlarge`",
         "requested `8`", "launched `8`", "`111122223333`", "`us-east-2`", "`deploy/ci-bot`",
         "`AssumedRole`", "`ASIAEXAMPLEXYZ`",
         "`203.0.113.7`  BR (Brazil), Recife, AS64500 Example Hosting",
         "i-00000000000000004 +3 more", "aws-cli/2.15.0",
-        "`RunInstances` at `2025-01-14T03:12:09Z`"}) {
+        "`RunInstances` (`ec2.amazonaws.com`) at `2025-01-14T03:12:09Z`"}) {
     EXPECT_NE(section.find(expected), std::string::npos) << expected << "\n" << section;
   }
   EXPECT_EQ(section.find("i-00000000000000005"), std::string::npos);
@@ -341,7 +341,7 @@ TEST(SlackPayload, AttemptShowsErrorAndRequestedRange) {
   const Payload p = parse_payload(build_slack_payload(alert, SlackTemplate::builtin()));
   expect_within_limits(p);
   const std::string section = section_of(p);
-  EXPECT_NE(section.find("outcome *attempt*"), std::string::npos) << section;
+  EXPECT_NE(section.find("*Outcome:* *attempt*"), std::string::npos) << section;
   EXPECT_NE(section.find("*Error:* `Client.UnauthorizedOperation`"), std::string::npos);
   EXPECT_NE(section.find("requested `1\xE2\x80\x93"
                          "4`"),

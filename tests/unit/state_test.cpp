@@ -4,7 +4,7 @@
 // readiness signalled through pipes, no sleeps), refusal of files that are not ours (never
 // modified), and write failures (read-only files, a file-size limit standing in for a full disk).
 // Also alert_from_json, the inverse of alert_to_json that the outbox relies on.
-#include "record/alert_json.hpp"
+#include "alert/alert_json.hpp"
 #include "state/state.hpp"
 #include "trailwatch/error.hpp"
 

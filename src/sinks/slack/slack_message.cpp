@@ -19,6 +19,8 @@
 // not entity-escaped; they only carry the rule title, which comes from our own rule files.
 #include "sinks/slack/slack_message.hpp"
 
+#include "facts/field.hpp"
+
 #include "trailwatch/error.hpp"
 #include "util/json_writer.hpp"
 
@@ -44,9 +46,9 @@ constexpr std::size_t k_digest_max_types = 5;
 
 // The built-in template. Keep examples/slack-template.txt in step (a unit test compares them).
 constexpr std::string_view k_default_template =
-    "*$title$*  \xC2\xB7  level *$level$*  \xC2\xB7  outcome *$outcome$*\n"
-    "*Instance types:* `$instanceTypes$`  \xC2\xB7  requested `$requested$`  \xC2\xB7  launched "
-    "`$launched$`\n"
+    "*$title$*  \xC2\xB7  level *$level$*\n"
+    "*Outcome:* *$outcome$*  \xC2\xB7  *Instance types:* `$instanceTypes$`  \xC2\xB7  requested "
+    "`$requested$`  \xC2\xB7  launched `$launched$`\n"
     "*Error:* `$errorCode$`\n"
     "*Account:* `$account$`  \xC2\xB7  *Region:* `$awsRegion$`\n"
     "*Actor:* `$actor$`  \xC2\xB7  `$identityType$`  \xC2\xB7  key `$accessKeyId$`\n"
@@ -54,7 +56,8 @@ constexpr std::string_view k_default_template =
     "*Instances:* `$instanceIds$`\n"
     "*Launch template:* `$launchTemplate$`\n"
     "*User agent:* `$userAgent$`\n"
-    "*Event:* `$eventName$` at `$eventTime$`\n";
+    "*Event:* `$eventName$` (`$eventSource$`) at `$eventTime$`\n"
+    "*Fields:* $fields$\n";
 
 // One template field: its name and the most code points its escaped value may take.
 struct FieldSpec {
@@ -63,7 +66,7 @@ struct FieldSpec {
 };
 
 // Order matters: field_values() fills values by these indices.
-constexpr std::array<FieldSpec, 33> k_fields = {{
+constexpr std::array<FieldSpec, 34> k_fields = {{
     {"rule", 128},
     {"title", 150},
     {"level", 16},
@@ -97,6 +100,7 @@ constexpr std::array<FieldSpec, 33> k_fields = {{
     {"invokedBy", 128},
     {"launchTemplate", 128},
     {"errorMessage", 300},
+    {"fields", 1000},
 }};
 
 enum FieldIndex : std::size_t {
@@ -133,6 +137,7 @@ enum FieldIndex : std::size_t {
   f_invoked_by,
   f_launch_template,
   f_error_message,
+  f_rule_fields,
   f_field_count,
 };
 static_assert(f_field_count == k_fields.size());
@@ -259,6 +264,24 @@ std::string or_dash(std::string text) {
   return text.empty() ? "-" : text;
 }
 
+// The rule's Sigma `fields:` as "name: value · name: v1, v2" (empty when the rule lists none).
+std::string rule_fields_text(const Alert& alert) {
+  std::string out;
+  std::vector<std::string> values;
+  for (const auto& name : alert.fields) {
+    values.clear();
+    std::string error;
+    if (const auto field = Field::resolve(name, error)) {
+      field->values(alert.event, alert.geo, values);
+    }
+    if (!out.empty()) {
+      out += std::string(k_separator);
+    }
+    out += name + ": " + (values.empty() ? std::string("-") : join_list(values, 10));
+  }
+  return out;
+}
+
 // The raw (unescaped) value of every template field for `alert`.
 std::array<std::string, f_field_count> field_values(const Alert& alert) {
   const Event& e = alert.event;
@@ -305,6 +328,7 @@ std::array<std::string, f_field_count> field_values(const Alert& alert) {
   v[f_invoked_by] = e.identity.invoked_by;
   v[f_launch_template] = launch.launch_template;
   v[f_error_message] = e.error_message;
+  v[f_rule_fields] = rule_fields_text(alert);
   return v;
 }
 

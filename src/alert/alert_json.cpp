@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "record/alert_json.hpp"
+#include "alert/alert_json.hpp"
 
+#include "facts/field.hpp"
+#include "facts/launch.hpp"
 #include "util/json_writer.hpp"
 
 #include <fmt/format.h>
@@ -32,9 +34,12 @@ void optional_number(util::JsonWriter& w, std::string_view key,
   }
 }
 
+void write_launch(util::JsonWriter& w, const LaunchFacts& l);
+void write_rule_fields(util::JsonWriter& w, const Alert& alert);
+
 } // namespace
 
-std::string alert_to_json(const Alert& alert) {
+std::string alert_to_json(const Alert& alert, bool include_record) {
   const Event& e = alert.event;
   const LaunchFacts& l = e.launch;
   const GeoInfo& g = alert.geo;
@@ -43,7 +48,10 @@ std::string alert_to_json(const Alert& alert) {
   w.key("rule").value(alert.rule_id);
   w.key("title").value(alert.rule_title);
   w.key("level").value(level_name(alert.level));
-  w.key("outcome").value(outcome_name(l.outcome));
+  const bool launch = is_launch_api(e.event_name);
+  if (launch) {
+    w.key("outcome").value(outcome_name(l.outcome));
+  }
   w.key("count").value(static_cast<std::uint64_t>(alert.count));
   w.field_or_null("eventID", e.event_id);
   w.field_or_null("eventTime", e.event_time);
@@ -70,6 +78,29 @@ std::string alert_to_json(const Alert& alert) {
   }
   w.field_or_null("asnOrg", g.asn_org);
   w.field_or_null("userAgent", e.user_agent);
+  if (launch) {
+    write_launch(w, l);
+  }
+  w.field_or_null("errorCode", e.error_code);
+  w.field_or_null("errorMessage", e.error_message);
+  w.key("source").begin_object();
+  w.key("file").value(e.origin.source);
+  w.key("record").value(static_cast<std::uint64_t>(e.origin.record));
+  w.end_object();
+  if (!alert.fields.empty()) {
+    write_rule_fields(w, alert);
+  }
+  simdjson::dom::element root;
+  if (include_record && alert.event.record.root(root)) {
+    w.key("record").raw(simdjson::minify(root));
+  }
+  w.end_object();
+  return w.take();
+}
+
+namespace {
+
+void write_launch(util::JsonWriter& w, const LaunchFacts& l) {
   string_array(w, "instanceTypes", l.instance_types);
   string_array(w, "requestedInstanceTypes", l.request_types);
   string_array(w, "launchedInstanceTypes", l.response_types);
@@ -87,15 +118,35 @@ std::string alert_to_json(const Alert& alert) {
   }
   w.end_array();
   w.field_or_null("launchTemplate", l.launch_template);
-  w.field_or_null("errorCode", e.error_code);
-  w.field_or_null("errorMessage", e.error_message);
-  w.key("source").begin_object();
-  w.key("file").value(e.origin.source);
-  w.key("record").value(static_cast<std::uint64_t>(e.origin.record));
-  w.end_object();
-  w.end_object();
-  return w.take();
 }
+
+// "fields": {"name": "value" | ["v1", "v2"] | null} in the rule's order.
+void write_rule_fields(util::JsonWriter& w, const Alert& alert) {
+  w.key("fields").begin_object();
+  std::vector<std::string> values;
+  for (const auto& name : alert.fields) {
+    values.clear();
+    std::string error;
+    if (const auto field = Field::resolve(name, error)) {
+      field->values(alert.event, alert.geo, values);
+    }
+    w.key(name);
+    if (values.empty()) {
+      w.null();
+    } else if (values.size() == 1) {
+      w.value(values[0]);
+    } else {
+      w.begin_array();
+      for (const auto& value : values) {
+        w.value(value);
+      }
+      w.end_array();
+    }
+  }
+  w.end_object();
+}
+
+} // namespace
 
 // --- Reading back (alert_from_json) ---
 //
@@ -293,6 +344,22 @@ Alert alert_from_json(std::string_view json) {
     }
     e.origin.source = read_string(origin, "file");
     e.origin.record = read_uint(origin, "record").value_or(0);
+  }
+  l.is_launch_api = is_launch_api(e.event_name);
+  if (const auto fields = member(object, "fields")) {
+    dom::object names;
+    if (fields->get(names)) {
+      malformed("\"fields\" is not an object");
+    }
+    for (auto [name, value] : names) {
+      alert.fields.emplace_back(name);
+    }
+  }
+  if (const auto record = member(object, "record")) {
+    if (!record->is_object()) {
+      malformed("\"record\" is not an object");
+    }
+    e.record = Record(simdjson::minify(*record));
   }
   return alert;
 }
