@@ -4,10 +4,14 @@
 #include "cli/cli.hpp"
 #include "trailwatch/error.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
 int main(int argc, char** argv) {
+  // A closed pipe (`trailwatch … | head -1`) is an EPIPE write error the sinks handle (the run
+  // ends quietly, alerts stay pending in --state), not a signal that kills the process.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     return trailwatch::run_cli(argc, argv);
   } catch (const std::exception& e) {

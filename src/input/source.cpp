@@ -2,6 +2,7 @@
 #include "input/source.hpp"
 
 #include "trailwatch/diag.hpp"
+#include "util/paths.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -82,7 +83,8 @@ void walk(const fs::path& root, std::vector<Input>& out, InputCounters& counters
       ++counters.skipped_other_files; // S3 "folder" markers are empty objects
       continue;
     }
-    found.push_back(Input{entry.path().string(), false, false, size, mtime_ns(entry.path())});
+    found.push_back(Input{entry.path().string(), false, false, size, mtime_ns(entry.path()),
+                          util::canonical_path(entry.path())});
   }
   if (ec) {
     diag::error("{}: {}", root.string(), ec.message());
@@ -99,7 +101,7 @@ std::vector<Input> expand_inputs(const std::vector<std::string>& paths, InputCou
   std::vector<Input> inputs;
   for (const auto& path : paths) {
     if (path == "-") {
-      inputs.push_back(Input{"-", true, true, 0});
+      inputs.push_back(Input{"-", true, true, 0, 0, {}});
       continue;
     }
     std::error_code ec;
@@ -112,7 +114,8 @@ std::vector<Input> expand_inputs(const std::vector<std::string>& paths, InputCou
     if (fs::is_directory(status)) {
       walk(path, inputs, counters);
     } else {
-      inputs.push_back(Input{path, false, true, fs::file_size(path, ec), mtime_ns(path)});
+      inputs.push_back(Input{path, false, true, fs::file_size(path, ec), mtime_ns(path),
+                             util::canonical_path(path)});
     }
   }
   return inputs;

@@ -3,6 +3,7 @@
 // printed with control characters escaped, so a hostile userAgent or session name cannot
 // send escape sequences to the responder's terminal.
 #include "sinks/sink.hpp"
+#include "sinks/stream_writer.hpp"
 
 #include "facts/field.hpp"
 #include "facts/launch.hpp"
@@ -46,20 +47,14 @@ const char* level_color(Level level) {
 
 class TextSink final : public Sink {
 public:
-  TextSink(std::FILE* out, bool color) : m_out(out), m_color(color) {}
+  TextSink(std::FILE* out, bool color, bool confirms)
+      : m_writer(out), m_color(color), m_confirms(confirms) {}
 
-  void add(const Alert& alert) override {
-    std::string text = format_alert(alert);
-    std::fwrite(text.data(), 1, text.size(), m_out);
-    if (on_delivered) {
-      on_delivered(alert);
-    }
-  }
+  bool confirms_delivery() const override { return m_confirms; }
 
-  bool finish() override {
-    std::fflush(m_out);
-    return true;
-  }
+  SinkStatus add(const Alert& alert) override { return m_writer.write(format_alert(alert)); }
+
+  SinkStatus flush(bool, Receipts& receipts) override { return m_writer.flush(receipts); }
 
 private:
   std::string paint(std::string_view code, std::string_view text) const {
@@ -187,14 +182,15 @@ private:
     }
   }
 
-  std::FILE* m_out;
+  StreamWriter m_writer;
   bool m_color;
+  bool m_confirms;
 };
 
 } // namespace
 
-std::unique_ptr<Sink> make_text_sink(std::FILE* out, bool color) {
-  return std::make_unique<TextSink>(out, color);
+std::unique_ptr<Sink> make_text_sink(std::FILE* out, bool color, bool confirms) {
+  return std::make_unique<TextSink>(out, color, confirms);
 }
 
 } // namespace trailwatch

@@ -21,6 +21,7 @@
 #include "alert/alert_json.hpp"
 #include "trailwatch/error.hpp"
 #include "util/json_writer.hpp"
+#include "util/paths.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -84,6 +85,13 @@ CREATE TABLE alerts (
 );
 CREATE INDEX alerts_by_key ON alerts(rule_id, actor, account, event_epoch);
 CREATE INDEX alerts_pending ON alerts(id) WHERE delivered IS NULL;
+)sql",
+    // 1 → 2: files are keyed by their canonical absolute path (a folder given relative, then
+    // absolute, is one input). Relative keys resolve against the directory of the migrating
+    // run (where a cron job runs). Where two spellings meet, the canonical row wins.
+    R"sql(
+UPDATE OR IGNORE files SET path = trailwatch_canonical_path(path);
+DELETE FROM files WHERE path <> trailwatch_canonical_path(path);
 )sql",
 };
 static_assert(std::size(k_migrations) == State::k_schema_version);
@@ -445,6 +453,15 @@ void State::check_and_migrate() {
   if (version == k_schema_version) {
     return;
   }
+  // SQL function for migration 1 → 2 (the one C++ rule for a file's key: util/paths.hpp).
+  sqlite3_create_function_v2(
+      m_db, "trailwatch_canonical_path", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+      [](sqlite3_context* context, int, sqlite3_value** argv) {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+        const std::string key = util::canonical_path(text == nullptr ? "" : text);
+        sqlite3_result_text(context, key.c_str(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+      },
+      nullptr, nullptr, nullptr);
   exec("BEGIN IMMEDIATE", "starting the schema migration");
   try {
     if (fresh) {

@@ -49,7 +49,7 @@ struct PendingAlert {
 class State {
 public:
   // The schema version this build writes and the newest it can read.
-  static constexpr int k_schema_version = 1;
+  static constexpr int k_schema_version = 2;
 
   // Opens or creates the state at `path`, waiting up to `lock_wait` for another run holding it.
   // Throws Fatal when it stays locked, or when the file is not a trailwatch SQLite state, is

@@ -38,7 +38,8 @@ std::string text_of(const Alert& alert) {
   std::FILE* out = std::tmpfile();
   auto sink = make_text_sink(out, false);
   sink->add(alert);
-  sink->finish();
+  ReceiptList delivered;
+  sink->flush(true, delivered);
   std::rewind(out);
   std::string text;
   char buffer[4096];

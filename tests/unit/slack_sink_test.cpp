@@ -331,13 +331,16 @@ protected:
     bool result = false;
     {
       auto sink = make_slack_sink(config, dry_out);
-      sink->on_delivered = [this](const Alert& alert) {
-        m_delivered.push_back(alert.event.event_id);
-      };
       for (const Alert& alert : alerts) {
         sink->add(alert);
       }
-      result = sink->finish();
+      ReceiptList confirmed;
+      EXPECT_EQ(sink->flush(false, confirmed), SinkStatus::ok); // nothing is sent before the end
+      EXPECT_TRUE(confirmed.numbers.empty());
+      result = sink->flush(true, confirmed) == SinkStatus::ok;
+      for (const std::uint64_t number : confirmed.numbers) {
+        m_delivered.push_back(alerts.at(number).event.event_id);
+      }
     }
     m_stderr = capture.take();
     expect_no_secret(m_stderr);

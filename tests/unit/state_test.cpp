@@ -136,7 +136,7 @@ TEST_F(StateTest, CreatesWithSchemaAndReopens) {
   }
   EXPECT_TRUE(fs::exists(m_path));
   EXPECT_EQ(raw_query(m_path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw_query(m_path, "PRAGMA user_version"), "1");
+  EXPECT_EQ(raw_query(m_path, "PRAGMA user_version"), "2");
   auto again = open_state();
   EXPECT_EQ(again->summary().schema_version, State::k_schema_version);
 }
@@ -386,7 +386,7 @@ TEST_F(StateTest, SummaryCountsAndLastRun) {
   EXPECT_EQ(summary.delivered, 1u);
   EXPECT_EQ(summary.last_run_status, "alerts");
   EXPECT_FALSE(summary.last_run_finished.empty());
-  EXPECT_EQ(summary.schema_version, 1);
+  EXPECT_EQ(summary.schema_version, 2);
   const auto second = state->begin_run();
   EXPECT_GT(second, run);
   EXPECT_TRUE(state->summary().last_run_status.empty());
@@ -484,7 +484,7 @@ TEST_F(StateTest, SecondProcessIsLockedOutUntilFirstEnds) {
       << message;
   EXPECT_EQ(holder.release(), 0);
   auto state = open_state();
-  EXPECT_EQ(state->summary().schema_version, 1);
+  EXPECT_EQ(state->summary().schema_version, 2);
 }
 
 TEST_F(StateTest, WaitingOpenSucceedsWhenHolderEnds) {
@@ -808,6 +808,33 @@ TEST(AlertJson, RejectsMalformedInput) {
     SCOPED_TRACE(bad);
     EXPECT_THROW(alert_from_json(bad), std::runtime_error);
   }
+}
+
+// Schema 1 → 2 (issue 9): file keys become canonical absolute paths; relative keys resolve
+// against the migrating run's directory, and where two spellings meet one row remains.
+TEST_F(StateTest, MigrationTwoCanonicalisesFileKeys) {
+  fs::create_directories(m_dir + "/logs/sub");
+  std::ofstream(m_dir + "/logs/sub/a.json.gz") << "x";
+  std::ofstream(m_dir + "/logs/sub/b.json.gz") << "x";
+  {
+    auto state = open_state();
+    state->begin_input();
+    state->commit_input(m_dir + "/logs/./sub/../sub/a.json.gz", 1, 1, true);
+    state->begin_input();
+    state->commit_input("logs/sub/b.json.gz", 2, 2, true);
+    state->begin_input();
+    state->commit_input(m_dir + "/logs/sub/b.json.gz", 2, 2, true);
+  }
+  raw_exec(m_path, "PRAGMA user_version = 1"); // as a version-1 file left it
+  const fs::path cwd = fs::current_path();
+  fs::current_path(m_dir);
+  auto state = open_state();
+  fs::current_path(cwd);
+  EXPECT_EQ(state->summary().schema_version, 2);
+  const std::string canonical_dir = fs::canonical(m_dir).string();
+  EXPECT_TRUE(state->file_done(canonical_dir + "/logs/sub/a.json.gz", 1, 1));
+  EXPECT_TRUE(state->file_done(canonical_dir + "/logs/sub/b.json.gz", 2, 2));
+  EXPECT_EQ(raw_query(m_path, "SELECT count(*) FROM files"), "2");
 }
 
 } // namespace

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The Slack sink: buffers alerts, then posts one message per alert or one digest (finish()).
+// The Slack sink: buffers alerts, then posts one message per alert or one digest (final flush).
 // Also the webhook URL helpers: where the URL comes from, which URLs are allowed, and the only
 // form of it that may be printed (redact_url).
 //
 // Delivery policy: when the webhook itself fails (gone, forbidden, redirected, or unreachable
 // after all retries) the remaining alerts of the run are not sent, so a dead webhook costs a few
 // attempts instead of a few per alert; a 400 (bad payload) only fails that message. Every alert
-// that was not delivered gets its own error line, and on_delivered is called only for alerts
+// that was not delivered gets its own error line, and flush() confirms only alerts
 // Slack confirmed with "ok" (for a digest: every alert it covers).
 #include "sinks/slack/slack.hpp"
 #include "sinks/slack/slack_message.hpp"
@@ -157,42 +157,56 @@ public:
     }
   }
 
-  void add(const Alert& alert) override { m_pending.push_back(alert); }
+  // A dry run delivers nothing, so it confirms nothing.
+  bool confirms_delivery() const override { return !m_config.dry_run; }
 
-  bool finish() override {
+  SinkStatus add(const Alert& alert) override {
+    m_pending.push_back(alert);
+    return SinkStatus::ok;
+  }
+
+  SinkStatus flush(bool final, Receipts& receipts) override {
+    if (!final) {
+      return SinkStatus::ok; // alerts are gathered for the whole run (digest)
+    }
     const std::vector<Alert> alerts = std::exchange(m_pending, {});
+    const std::uint64_t first = std::exchange(m_first_pending, m_first_pending + alerts.size());
     if (alerts.empty()) {
-      return true;
+      return SinkStatus::ok;
     }
     if (m_config.digest_threshold > 0 && alerts.size() > m_config.digest_threshold) {
       diag::debug(1, "slack: {} alerts, sending one digest", alerts.size());
-      return deliver(build_digest_payload(alerts), alerts);
+      return deliver(build_digest_payload(alerts), alerts, first, receipts);
     }
-    bool all_delivered = true;
-    for (const Alert& alert : alerts) {
-      if (!deliver(build_slack_payload(alert, m_template), std::span(&alert, 1))) {
-        all_delivered = false;
-      }
+    SinkStatus status = SinkStatus::ok;
+    for (std::size_t i = 0; i < alerts.size(); ++i) {
+      status = worse(status, deliver(build_slack_payload(alerts[i], m_template),
+                                     std::span(&alerts[i], 1), first + i, receipts));
     }
-    return all_delivered;
+    return status;
   }
 
 private:
-  // Sends `payload`, which stands for `covered`; reports or confirms each covered alert.
-  bool deliver(const std::string& payload, std::span<const Alert> covered) {
+  // Sends `payload`, which stands for `covered` (numbered from `first`); reports each covered
+  // alert or confirms it to `receipts` at once.
+  SinkStatus deliver(const std::string& payload, std::span<const Alert> covered,
+                     std::uint64_t first, Receipts& receipts) {
     if (m_config.dry_run) {
-      // Nothing is delivered in a dry run, so on_delivered is not called.
+      // Nothing is delivered in a dry run, so nothing is confirmed.
       const bool written =
           std::fwrite(payload.data(), 1, payload.size(), m_dry_run_out) == payload.size() &&
           std::fputc('\n', m_dry_run_out) != EOF;
       if (!written) {
+        if (errno == EPIPE) {
+          return SinkStatus::closed;
+        }
         report(covered, std::string("cannot write dry-run output: ") + std::strerror(errno));
       }
-      return written;
+      return written ? SinkStatus::ok : SinkStatus::failed;
     }
     if (!m_stopped_reason.empty()) {
       report(covered, "not sent after an earlier failure: " + m_stopped_reason);
-      return false;
+      return SinkStatus::failed;
     }
     const PostOutcome outcome = m_transport->post(payload);
     if (!outcome.delivered) {
@@ -200,15 +214,13 @@ private:
         m_stopped_reason = outcome.reason;
       }
       report(covered, outcome.reason);
-      return false;
+      return SinkStatus::failed;
     }
     diag::debug(1, "slack: delivered a message for {} alert(s)", covered.size());
-    if (on_delivered) {
-      for (const Alert& alert : covered) {
-        on_delivered(alert);
-      }
+    for (std::uint64_t i = 0; i < covered.size(); ++i) {
+      receipts.confirmed(first + i);
     }
-    return true;
+    return SinkStatus::ok;
   }
 
   static void report(std::span<const Alert> alerts, const std::string& reason) {
@@ -224,7 +236,8 @@ private:
   std::FILE* m_dry_run_out;
   std::unique_ptr<SlackTransport> m_transport;
   std::vector<Alert> m_pending;
-  std::string m_stopped_reason; // set once the webhook failed for good
+  std::uint64_t m_first_pending = 0; // the number of m_pending's first alert
+  std::string m_stopped_reason;      // set once the webhook failed for good
 };
 
 } // namespace

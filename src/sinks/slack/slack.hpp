@@ -22,7 +22,7 @@ inline constexpr const char* k_slack_webhook_env = "TRAILWATCH_SLACK_WEBHOOK";
 struct SlackConfig {
   std::string webhook_url; // secret: never print it, use redact_url()
   bool dry_run = false;    // print payloads instead of posting them
-  // More alerts than this in one finish() → one digest message instead (0 = never digest).
+  // More alerts than this in one run → one digest message instead (0 = never digest).
   std::size_t digest_threshold = 10;
   std::string template_path; // optional user template file (see slack_message.hpp)
   long connect_timeout_ms = 5000;
@@ -35,9 +35,9 @@ struct SlackConfig {
 
 // Creates the Slack sink. `dry_run_out` receives one JSON payload per line when
 // `config.dry_run` (stdout when null). Throws Fatal for an invalid URL (unless dry-run and the
-// URL is empty) or an invalid template. Alerts are buffered by add() and sent by finish():
+// URL is empty) or an invalid template. Alerts are buffered by add() and sent by the final flush():
 // one message per alert, or one digest when there are more than `config.digest_threshold`.
-// finish() calls on_delivered for every alert Slack confirmed (never in dry-run mode).
+// flush(final) reports every alert Slack confirmed (never in dry-run mode).
 std::unique_ptr<Sink> make_slack_sink(const SlackConfig& config, std::FILE* dry_run_out);
 
 // Returns "scheme://host[:port]/…" for `url`: safe to print (no user info, path or query).

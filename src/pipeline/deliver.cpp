@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+#include "pipeline/deliver.hpp"
+
+#include "trailwatch/diag.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace trailwatch {
+
+Delivery::Delivery(std::vector<std::unique_ptr<Sink>>& sinks, State* state, const Options& options)
+    : m_sinks(sinks), m_state(state), m_window(options.dedup_window_minutes) {}
+
+void Delivery::hand_out(const Alert& alert) {
+  for (auto& sink : m_sinks) {
+    m_status = worse(m_status, sink->add(alert));
+  }
+  ++m_handed_out;
+}
+
+bool Delivery::route(std::vector<Alert>& alerts) {
+  if (closed()) {
+    return false;
+  }
+  if (m_state == nullptr) {
+    for (const auto& alert : alerts) {
+      hand_out(alert);
+    }
+    if (!alerts.empty()) {
+      flush(false, nullptr);
+    }
+    return !closed();
+  }
+  // Alerts of one event are adjacent (one per matching rule): ask about each event once.
+  const Event* last_event = nullptr;
+  bool first = true;
+  for (const auto& alert : alerts) {
+    if (last_event == nullptr || alert.event.event_id != last_event->event_id ||
+        alert.event.origin.record != last_event->origin.record) {
+      first = m_state->first_sighting(alert.event.event_id, alert.event.event_time);
+      last_event = &alert.event;
+      m_repeated_events += first ? 0 : 1;
+    }
+    if (first) {
+      ++m_recorded_alerts;
+      m_new_alerts += m_state->add_alert(alert, m_window) ? 1 : 0;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// Marks an outbox alert delivered the moment the last confirming sink has confirmed it.
+class OutboxReceipts final : public Receipts {
+public:
+  OutboxReceipts(State& state, const std::vector<std::int64_t>& outbox_ids, std::size_t needed)
+      : m_state(state), m_outbox_ids(outbox_ids), m_needed(needed) {}
+
+  void confirmed(std::uint64_t number) override {
+    if (number < m_outbox_ids.size() && ++m_confirmations[number] == m_needed) {
+      m_state.mark_delivered(m_outbox_ids[number]);
+      ++marked;
+    }
+  }
+
+  std::uint64_t marked = 0;
+
+private:
+  State& m_state;
+  const std::vector<std::int64_t>& m_outbox_ids;
+  std::size_t m_needed;
+  std::map<std::uint64_t, std::size_t> m_confirmations;
+};
+
+} // namespace
+
+void Delivery::flush(bool final, const std::vector<std::int64_t>* outbox_ids) {
+  const std::size_t confirming = static_cast<std::size_t>(std::count_if(
+      m_sinks.begin(), m_sinks.end(), [](const auto& sink) { return sink->confirms_delivery(); }));
+  if (outbox_ids == nullptr || m_state == nullptr) {
+    ReceiptList ignored; // without a state nothing remembers deliveries
+    for (auto& sink : m_sinks) {
+      m_status = worse(m_status, sink->flush(final, ignored));
+    }
+    return;
+  }
+  OutboxReceipts outbox(*m_state, *outbox_ids, confirming);
+  ReceiptList ignored;
+  for (auto& sink : m_sinks) {
+    m_status = worse(m_status, sink->flush(final, sink->confirms_delivery()
+                                                      ? static_cast<Receipts&>(outbox)
+                                                      : static_cast<Receipts&>(ignored)));
+  }
+  m_pending = outbox_ids->size() - outbox.marked;
+  if (confirming == 0 && !outbox_ids->empty()) {
+    diag::warning("{} alert(s) stay pending in the state: no sink delivers them (-q without "
+                  "Slack); a later run that prints or posts them will",
+                  outbox_ids->size());
+  }
+}
+
+bool Delivery::finish() {
+  if (m_state == nullptr) {
+    flush(true, nullptr);
+    return m_status == SinkStatus::ok || closed();
+  }
+  // With a state every sink starts numbering at the outbox: nothing was handed out before.
+  std::vector<PendingAlert> pending = m_state->pending_alerts();
+  std::vector<std::int64_t> outbox_ids;
+  outbox_ids.reserve(pending.size());
+  for (auto& item : pending) {
+    if (closed()) {
+      break; // the reader went away: the rest stay pending
+    }
+    item.alert.outbox_id = item.id;
+    outbox_ids.push_back(item.id);
+    hand_out(item.alert);
+  }
+  flush(true, &outbox_ids);
+  m_pending += pending.size() - outbox_ids.size();
+  return m_status == SinkStatus::ok || closed();
+}
+
+} // namespace trailwatch

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+// Delivery: the "reduce" half of a scan — where the alerts of each input go, in input order.
+//
+// Without --state: straight to the sinks; stdout sinks are flushed after each input, so a
+// write error or a closed pipe is seen at once. With --state: into the state, in the same
+// transaction that marks the input read (repeated eventIDs dropped, repeats of rule + actor +
+// account within the window merged into one alert with a count); at the end every undelivered
+// alert (this run's and earlier runs') goes to the sinks, and an alert is marked delivered only
+// when every sink that confirms delivery has confirmed it. With no confirming sink (-q and no
+// Slack) nothing is marked: the alerts stay pending for a later run.
+#pragma once
+
+#include "sinks/sink.hpp"
+#include "state/state.hpp"
+#include "trailwatch/options.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace trailwatch {
+
+class Delivery {
+public:
+  Delivery(std::vector<std::unique_ptr<Sink>>& sinks, State* state, const Options& options);
+
+  // Takes the alerts of the current input (with a state, an input transaction must be open).
+  // Returns false once the output's reader went away: the run should stop reading.
+  bool route(std::vector<Alert>& alerts);
+
+  // Ends the run: with a state, hands every undelivered alert to the sinks and marks the
+  // confirmed ones; flushes every sink. False when an alert could not be delivered.
+  bool finish();
+
+  // True once a sink saw its reader go away (EPIPE).
+  bool closed() const { return m_status == SinkStatus::closed; }
+
+  std::uint64_t handed_out() const { return m_handed_out; }
+  std::uint64_t new_alerts() const { return m_new_alerts; }
+  std::uint64_t merged_alerts() const { return m_recorded_alerts - m_new_alerts; }
+  std::uint64_t repeated_events() const { return m_repeated_events; }
+  std::uint64_t pending() const { return m_pending; }
+
+private:
+  // Gives `alert` to every sink.
+  void hand_out(const Alert& alert);
+  // Flushes every sink; with `outbox_ids` (alert number → outbox id) marks confirmed alerts.
+  void flush(bool final, const std::vector<std::int64_t>* outbox_ids);
+
+  std::vector<std::unique_ptr<Sink>>& m_sinks;
+  State* m_state;
+  std::chrono::minutes m_window;
+  SinkStatus m_status = SinkStatus::ok;
+  std::uint64_t m_handed_out = 0;
+  std::uint64_t m_new_alerts = 0;      // outbox rows made
+  std::uint64_t m_recorded_alerts = 0; // alerts of first-seen events given to the state
+  std::uint64_t m_repeated_events = 0;
+  std::uint64_t m_pending = 0; // outbox alerts left undelivered at the end
+};
+
+} // namespace trailwatch

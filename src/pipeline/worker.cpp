@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+#include "pipeline/worker.hpp"
+
+#include "input/decode.hpp"
+#include "trailwatch/diag.hpp"
+#include "util/time.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace trailwatch {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+// Reads a whole file into `out` (no zero-fill; a file that grows while it is read is read to
+// its end). Reports and returns false on failure.
+bool read_file(const std::string& path, Buffer& out) {
+  out.clear();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    diag::error("{}: {}", path, std::strerror(errno));
+    return false;
+  }
+  struct stat st {};
+  std::size_t chunk = 1 << 16;
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+    chunk = static_cast<std::size_t>(st.st_size) + 1; // one read, plus one to see EOF
+  }
+  for (;;) {
+    const ssize_t n = ::read(fd, out.reserve_more(chunk), chunk);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      diag::error("{}: {}", path, std::strerror(errno));
+      ::close(fd);
+      return false;
+    }
+    if (n == 0) {
+      break;
+    }
+    out.commit(static_cast<std::size_t>(n));
+    chunk = std::max<std::size_t>(1 << 16, out.size() / 2);
+  }
+  ::close(fd);
+  return true;
+}
+
+// True when the first byte after white space and a UTF-8 BOM opens a JSON object or array.
+bool starts_like_json(std::string_view data) {
+  if (data.starts_with("\xEF\xBB\xBF")) {
+    data.remove_prefix(3);
+  }
+  const auto first = data.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && (data[first] == '{' || data[first] == '[');
+}
+
+} // namespace
+
+// One worker's reader: a RecordReader whose events are enriched and matched into the result.
+struct Worker::Impl {
+  explicit Impl(const Pipeline& pipeline)
+      : m_pipeline(pipeline),
+        m_reader([&m = pipeline.matcher](std::string_view name) { return m.wants(name); },
+                 [this](Event&& event) { on_event(std::move(event)); }) {}
+
+  // Reads one file completely.
+  InputResult read_input(const Input& input) {
+    InputResult result;
+    m_result = &result;
+    diag::Capture capture; // this input's messages, printed by the driver in input order
+    const auto started = Clock::now();
+    const ReaderCounters before = m_reader.counters();
+    if (read_file(input.path, m_raw)) {
+      result.bytes_read = m_raw.size();
+      bool gzip = false;
+      const std::string error =
+          decode_into(m_raw.view(), m_pipeline.options.max_decoded_bytes, m_decoded, gzip);
+      result.bytes_decoded = m_decoded.size();
+      const auto decoded = Clock::now();
+      result.seconds_decode = seconds(started, decoded);
+      m_reader.begin_source(input.path);
+      if (!error.empty()) {
+        diag::error("{}: {}; reading the {} bytes before it", input.path, error, m_decoded.size());
+        result.failed = true;
+      }
+      if (m_decoded.size() == 0 && error.empty()) {
+        diag::warning("{}: empty input", input.path);
+      } else if (!starts_like_json(m_decoded.view())) {
+        // Not JSON at all (a README or binary file): one line, not one error per "document".
+        ++result.counters.skipped_other;
+        if (input.named) {
+          diag::error("{}: not JSON (does not start with '{{' or '['); skipped", input.path);
+          result.failed = true;
+        } else {
+          diag::warning("{}: not JSON; skipped", input.path);
+        }
+      } else if (!m_pipeline.prefilter.may_match(m_decoded.view())) {
+        result.prefiltered = true; // no record in it can match: not parsed
+      } else {
+        m_reader.parse(m_decoded.data(), m_decoded.size(), true);
+      }
+    } else {
+      result.failed = true;
+    }
+    const ReaderCounters after = difference(m_reader.counters(), before);
+    result.counters.add(after);
+    if (after.errors > 0) {
+      result.failed = true;
+    }
+    result.seconds_parse = seconds(started, Clock::now()) - result.seconds_decode;
+    result.diagnostics = capture.take();
+    m_result = nullptr;
+    return result;
+  }
+
+  // Streams stdin with bounded memory, emitting alerts through `emit` as they are found.
+  InputResult read_stdin(const std::function<bool(std::vector<Alert>&)>& emit) {
+    InputResult result;
+    m_result = &result;
+    const ReaderCounters before = m_reader.counters();
+    m_reader.begin_source("<stdin>");
+    StreamDecoder decoder;
+    std::string pending;
+    std::size_t threshold = 8u << 20; // parse once this much is buffered (grows for huge docs)
+    std::string chunk(1u << 20, '\0');
+    bool eof = false;
+    while (!eof) {
+      const ssize_t n = ::read(STDIN_FILENO, chunk.data(), chunk.size());
+      if (n < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        diag::error("<stdin>: {}", std::strerror(errno));
+        result.failed = true;
+        eof = true;
+      } else if (n == 0) {
+        eof = true;
+      } else {
+        result.bytes_read += static_cast<std::uint64_t>(n);
+        if (!decoder.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)), pending)) {
+          diag::error("<stdin>: {}; reading what came before it", decoder.error());
+          result.failed = true;
+          eof = true;
+        }
+      }
+      if (eof && !decoder.finish(pending)) {
+        diag::error("<stdin>: {}", decoder.error());
+        result.failed = true;
+      }
+      if (pending.size() < threshold && !eof) {
+        continue;
+      }
+      ensure_padding(pending);
+      const std::size_t consumed = m_reader.parse(pending.data(), pending.size(), eof);
+      result.bytes_decoded += consumed;
+      pending.erase(0, consumed);
+      if (consumed == 0 && pending.size() >= threshold) {
+        threshold *= 2; // one document larger than the buffer: let it grow
+      }
+      if (pending.size() > m_pipeline.options.max_decoded_bytes) {
+        diag::error("<stdin>: a single document exceeds {} bytes; stopping",
+                    m_pipeline.options.max_decoded_bytes);
+        result.failed = true;
+        break;
+      }
+      const bool go_on = emit(result.alerts);
+      result.alerts.clear();
+      if (!go_on) {
+        break;
+      }
+    }
+    if (result.bytes_read == 0 && !result.failed) {
+      diag::warning("<stdin>: empty input (nothing was piped in)");
+    }
+    result.counters = difference(m_reader.counters(), before);
+    if (result.counters.errors > 0) {
+      result.failed = true;
+    }
+    m_result = nullptr;
+    return result;
+  }
+
+  static ReaderCounters difference(const ReaderCounters& after, const ReaderCounters& before) {
+    ReaderCounters d = after;
+    d.documents -= before.documents;
+    d.records -= before.records;
+    d.examined -= before.examined;
+    d.skipped_digest -= before.skipped_digest;
+    d.skipped_insight -= before.skipped_insight;
+    d.skipped_other -= before.skipped_other;
+    d.errors -= before.errors;
+    return d;
+  }
+
+  void on_event(Event&& event) {
+    const Options& o = m_pipeline.options;
+    if (o.since || o.until) {
+      // Records without a readable time are kept: dropping them could hide a launch.
+      const auto time = util::parse_rfc3339(event.event_time);
+      if (time && ((o.since && *time < *o.since) || (o.until && *time > *o.until))) {
+        ++m_result->outside_window;
+        return;
+      }
+    }
+    const GeoInfo geo = m_pipeline.enricher.lookup(event.source_ip);
+    const std::size_t before = m_result->alerts.size();
+    m_pipeline.matcher.match(event, geo, m_result->alerts);
+    ++(m_result->alerts.size() > before ? m_result->records_matched : m_result->records_unmatched);
+  }
+
+  const Pipeline& m_pipeline;
+  RecordReader m_reader;
+  Buffer m_raw;     // the file as read
+  Buffer m_decoded; // the file decoded; both reused from file to file
+  InputResult* m_result = nullptr;
+};
+
+Worker::Worker(const Pipeline& pipeline) : m_impl(std::make_unique<Impl>(pipeline)) {}
+Worker::~Worker() = default;
+
+InputResult Worker::read_input(const Input& input) {
+  return m_impl->read_input(input);
+}
+
+InputResult Worker::read_stdin(const std::function<bool(std::vector<Alert>&)>& emit) {
+  return m_impl->read_stdin(emit);
+}
+
+} // namespace trailwatch
