@@ -2,6 +2,7 @@
 // The one place failures become messages: anything that escapes the run is printed as
 // "trailwatch: error: …" and exits 2.
 #include "cli/cli.hpp"
+#include "trailwatch/diag.hpp"
 #include "trailwatch/error.hpp"
 
 #include <csignal>
@@ -14,8 +15,11 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   try {
     return trailwatch::run_cli(argc, argv);
+  } catch (const trailwatch::Error& e) {
+    trailwatch::diag::error_text(e.what());
+    return trailwatch::k_exit_error;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "trailwatch: error: %s\n", e.what());
+    trailwatch::diag::error_text(e.what()); // a library's exception: same message, same status
     return trailwatch::k_exit_error;
   }
 }

@@ -157,7 +157,7 @@ int rules_lint(const std::vector<std::string>& paths) {
   RuleSet set;
   const auto errors = lint_rules(paths.empty() ? default_rule_paths() : paths, &set);
   for (const auto& error : errors) {
-    std::fprintf(stderr, "trailwatch: error: %s\n", error.c_str());
+    diag::error_text(error);
   }
   if (!errors.empty()) {
     std::fprintf(stderr, "trailwatch: %zu error(s)\n", errors.size());
@@ -287,8 +287,7 @@ int run_cli(int argc, char** argv) {
     if (e.get_exit_code() == 0) {
       return app.exit(e); // --help
     }
-    std::fprintf(stderr, "trailwatch: error: %s\n", e.what());
-    std::fprintf(stderr, "Run 'trailwatch --help' for usage.\n");
+    diag::error_text(fmt::format("{}\nRun 'trailwatch --help' for usage.", e.what()));
     return k_exit_error;
   }
   diag::set_verbosity(raw.verbose);

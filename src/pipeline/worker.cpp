@@ -3,6 +3,7 @@
 
 #include "input/decode.hpp"
 #include "trailwatch/diag.hpp"
+#include "trailwatch/error.hpp"
 #include "util/time.hpp"
 
 #include <algorithm>
@@ -23,13 +24,12 @@ double seconds(Clock::time_point from, Clock::time_point to) {
 }
 
 // Reads a whole file into `out` (no zero-fill; a file that grows while it is read is read to
-// its end). Reports and returns false on failure.
-bool read_file(const std::string& path, Buffer& out) {
+// its end).
+Result<void> read_file(const std::string& path, Buffer& out) {
   out.clear();
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    diag::error("{}: {}", path, std::strerror(errno));
-    return false;
+    return fail(std::strerror(errno));
   }
   struct stat st {};
   std::size_t chunk = 1 << 16;
@@ -42,9 +42,9 @@ bool read_file(const std::string& path, Buffer& out) {
       if (errno == EINTR) {
         continue;
       }
-      diag::error("{}: {}", path, std::strerror(errno));
+      const int error = errno;
       ::close(fd);
-      return false;
+      return fail(std::strerror(error));
     }
     if (n == 0) {
       break;
@@ -53,7 +53,7 @@ bool read_file(const std::string& path, Buffer& out) {
     chunk = std::max<std::size_t>(1 << 16, out.size() / 2);
   }
   ::close(fd);
-  return true;
+  return {};
 }
 
 // True when the first byte after white space and a UTF-8 BOM opens a JSON object or array.
@@ -81,7 +81,10 @@ struct Worker::Impl {
     diag::Capture capture; // this input's messages, printed by the driver in input order
     const auto started = Clock::now();
     const ReaderCounters before = m_reader.counters();
-    if (read_file(input.path, m_raw)) {
+    if (const Result<void> opened = read_file(input.path, m_raw); !opened) {
+      diag::error("{}: {}", input.path, opened.error());
+      result.failed = true;
+    } else {
       result.bytes_read = m_raw.size();
       bool gzip = false;
       const std::string error =
@@ -110,8 +113,6 @@ struct Worker::Impl {
       } else {
         m_reader.parse(m_decoded.data(), m_decoded.size(), true);
       }
-    } else {
-      result.failed = true;
     }
     const ReaderCounters after = difference(m_reader.counters(), before);
     result.counters.add(after);

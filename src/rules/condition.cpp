@@ -20,6 +20,8 @@ namespace {
 
 class ConditionParser {
 public:
+  static constexpr int k_max_depth = 64;
+
   ConditionParser(std::string_view text, const std::vector<Selection>& selections)
       : m_selections(selections) {
     tokenize(text);
@@ -105,13 +107,22 @@ private:
   }
 
   Condition parse_unary() {
+    // Nesting ('(' and 'not') is the only recursion the rule text controls: bounded, so a
+    // hostile rule is an error, never a stack overflow (and evaluation recursion is bounded too).
+    if (++m_depth > k_max_depth) {
+      throw std::invalid_argument(
+          fmt::format("condition nests deeper than {} levels of '(' and 'not'", k_max_depth));
+    }
+    Condition node;
     if (peek_keyword("not")) {
       ++m_pos;
-      Condition node{Condition::Op::not_, {}, {}};
+      node = Condition{Condition::Op::not_, {}, {}};
       node.children.push_back(parse_unary());
-      return node;
+    } else {
+      node = parse_primary();
     }
-    return parse_primary();
+    --m_depth;
+    return node;
   }
 
   Condition parse_primary() {
@@ -155,6 +166,7 @@ private:
   const std::vector<Selection>& m_selections;
   std::vector<std::string> m_tokens;
   std::size_t m_pos = 0;
+  int m_depth = 0;
 };
 
 } // namespace

@@ -471,10 +471,13 @@ void load_rule_file(const std::string& path, const YAML::Node& doc, std::vector<
                                  path));
   } else {
     check_duplicates(logsource, path, errors, "logsource");
-    const std::string product =
-        logsource["product"].IsScalar() ? logsource["product"].Scalar() : "";
-    const std::string service =
-        logsource["service"].IsScalar() ? logsource["service"].Scalar() : "";
+    // A missing key yields an invalid node whose IsScalar() throws: check IsDefined() first.
+    auto scalar = [&](const char* key) {
+      const YAML::Node node = logsource[key];
+      return node.IsDefined() && node.IsScalar() ? node.Scalar() : std::string();
+    };
+    const std::string product = scalar("product");
+    const std::string service = scalar("service");
     if (product != "aws" || service != "cloudtrail") {
       errors.add(path, logsource, "logsource must be product: aws, service: cloudtrail");
     }

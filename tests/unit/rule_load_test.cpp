@@ -534,5 +534,34 @@ TEST(ParseCondition, Errors) {
   }
 }
 
+// Hostile rules (issue 13): a logsource without service once threw a yaml-cpp error with no file
+// or line that hid every other error; a condition nested 100,000 deep once overflowed the stack.
+TEST(RuleLoadHostile, LogsourceWithoutServiceIsAnErrorWithFileAndLine) {
+  TempDir dir;
+  dir.write("a.yml", "title: No service\nid: 00000000-0000-4000-8000-0000000000c1\n"
+                     "logsource: {product: aws}\nlevel: low\ndetection:\n  selection:\n"
+                     "    eventName: X\n  condition: selection\n");
+  dir.write("b.yml", "title: Bad level\nid: 00000000-0000-4000-8000-0000000000c2\n"
+                     "logsource: {product: aws, service: cloudtrail}\nlevel: urgent\n"
+                     "detection:\n  selection:\n    eventName: X\n  condition: selection\n");
+  const auto errors = lint_rules({dir.path()}, nullptr);
+  EXPECT_TRUE(any_contains(errors, "a.yml:3: logsource must be product: aws, service: cloudtrail"))
+      << joined(errors);
+  EXPECT_TRUE(any_contains(errors, "b.yml:4: unknown level 'urgent'")) << joined(errors);
+}
+
+TEST(RuleLoadHostile, DeeplyNestedConditionIsAnError) {
+  std::vector<Selection> selections(1);
+  selections[0].name = "selection";
+  const std::string deep = std::string(100000, '(') + "selection" + std::string(100000, ')');
+  EXPECT_THROW(parse_condition(deep, selections), std::invalid_argument);
+  std::string nots;
+  for (int i = 0; i < 100000; ++i) {
+    nots += "not ";
+  }
+  EXPECT_THROW(parse_condition(nots + "selection", selections), std::invalid_argument);
+  EXPECT_NO_THROW(parse_condition("((not (selection)))", selections));
+}
+
 } // namespace
 } // namespace trailwatch
