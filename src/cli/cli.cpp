@@ -11,6 +11,7 @@
 #include "trailwatch/diag.hpp"
 #include "trailwatch/error.hpp"
 #include "trailwatch/options.hpp"
+#include "util/core_dumps.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
 
@@ -122,6 +123,13 @@ Options build_options(const RawFlags& raw) {
   if (!raw.slack_webhook.empty() || !raw.slack_webhook_file.empty() ||
       std::getenv(k_slack_webhook_env) != nullptr) {
     options.slack_webhook = resolve_webhook_url(raw.slack_webhook, raw.slack_webhook_file);
+    // The URL is a secret: no core file may hold it (a crash once wrote it 8 times).
+    if (util::forbid_core_dumps()) {
+      diag::debug(1, "webhook configured: the process is not dumpable (no core file)");
+    } else {
+      diag::warning("could not make the process non-dumpable; a core file could hold the "
+                    "webhook URL");
+    }
   }
   if (options.slack_dry_run && options.format == Format::jsonl && !options.quiet) {
     throw Fatal("--slack-dry-run prints payloads on stdout; use it with -q or text output");

@@ -48,46 +48,59 @@ std::int64_t mtime_ns(const fs::path& path) {
 }
 
 void walk(const fs::path& root, std::vector<Input>& out, InputCounters& counters) {
+  // Iterative (an explicit stack of folders), so no folder depth reaches the call stack; a
+  // folder that cannot be read is an error and the walk goes on with the others.
   std::vector<Input> found;
-  std::error_code ec;
-  auto it =
-      fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
-  for (; !ec && it != fs::end(it); it.increment(ec)) {
-    const auto& entry = *it;
-    const auto name = entry.path().filename().native();
-    if (!name.empty() && name[0] == '.') {
-      if (entry.is_directory()) {
-        it.disable_recursion_pending();
+  std::vector<fs::path> folders{root};
+  while (!folders.empty()) {
+    const fs::path folder = std::move(folders.back());
+    folders.pop_back();
+    std::error_code ec;
+    fs::directory_iterator it(folder, ec);
+    if (ec) {
+      diag::error("{}: cannot read folder: {}", folder.string(), ec.message());
+      ++counters.unreadable;
+      continue;
+    }
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+      const auto& entry = *it;
+      const auto name = entry.path().filename().native();
+      if (!name.empty() && name[0] == '.') {
+        continue; // hidden files and folders (and aws s3 sync's temporary files)
       }
-      continue;
+      std::error_code file_ec;
+      if (entry.is_directory(file_ec) && !entry.is_symlink(file_ec)) {
+        folders.push_back(entry.path());
+        continue;
+      }
+      if (!entry.is_regular_file(file_ec)) {
+        continue;
+      }
+      switch (role_of(entry.path())) {
+      case FileRole::digest:
+        ++counters.skipped_digest_files;
+        continue;
+      case FileRole::insight:
+        ++counters.skipped_insight_files;
+        continue;
+      case FileRole::other:
+        ++counters.skipped_other_files;
+        continue;
+      case FileRole::events:
+        break;
+      }
+      const auto size = entry.file_size(file_ec);
+      if (file_ec || size == 0) {
+        ++counters.skipped_other_files; // S3 "folder" markers are empty objects
+        continue;
+      }
+      found.push_back(Input{entry.path().string(), false, false, size, mtime_ns(entry.path()),
+                            util::canonical_path(entry.path())});
     }
-    std::error_code file_ec;
-    if (!entry.is_regular_file(file_ec)) {
-      continue;
+    if (ec) {
+      diag::error("{}: cannot read folder: {}", folder.string(), ec.message());
+      ++counters.unreadable;
     }
-    switch (role_of(entry.path())) {
-    case FileRole::digest:
-      ++counters.skipped_digest_files;
-      continue;
-    case FileRole::insight:
-      ++counters.skipped_insight_files;
-      continue;
-    case FileRole::other:
-      ++counters.skipped_other_files;
-      continue;
-    case FileRole::events:
-      break;
-    }
-    const auto size = entry.file_size(file_ec);
-    if (file_ec || size == 0) {
-      ++counters.skipped_other_files; // S3 "folder" markers are empty objects
-      continue;
-    }
-    found.push_back(Input{entry.path().string(), false, false, size, mtime_ns(entry.path()),
-                          util::canonical_path(entry.path())});
-  }
-  if (ec) {
-    diag::error("{}: {}", root.string(), ec.message());
   }
   std::sort(found.begin(), found.end(),
             [](const Input& a, const Input& b) { return a.path < b.path; });

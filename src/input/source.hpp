@@ -29,6 +29,7 @@ struct InputCounters {
   std::uint64_t skipped_insight_files = 0;
   std::uint64_t skipped_other_files = 0;
   std::uint64_t missing = 0;
+  std::uint64_t unreadable = 0; // folders found while walking that could not be read (errors)
 };
 
 // Expands `paths` (files, folders, "-"). Missing paths are reported on stderr and counted.

@@ -1,17 +1,98 @@
 // SPDX-License-Identifier: MIT
 #include "trailwatch/record.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <mutex>
+#include <optional>
 #include <simdjson.h>
 
 namespace trailwatch {
 
 namespace dom = simdjson::dom;
 
+namespace {
+
+// Returns `json` with every number literal simdjson cannot hold (an integer beyond 64 bits, an
+// exponent beyond a double) turned into a string of the same digits, or nothing when there is
+// none. The README promises that a field of unexpected type is absent for a rule, never that
+// the whole record is lost: such a number is kept as text.
+std::optional<std::string> quote_huge_numbers(std::string_view json) {
+  std::string out;
+  bool changed = false;
+  bool in_string = false;
+  bool escaped = false;
+  std::size_t i = 0;
+  out.reserve(json.size() + 16);
+  while (i < json.size()) {
+    const char c = json[i];
+    if (in_string) {
+      out += c;
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      out += c;
+      ++i;
+      continue;
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      std::size_t end = i + 1;
+      while (end < json.size() &&
+             (std::isdigit(static_cast<unsigned char>(json[end])) || json[end] == '.' ||
+              json[end] == 'e' || json[end] == 'E' || json[end] == '+' || json[end] == '-')) {
+        ++end;
+      }
+      const std::string_view token = json.substr(i, end - i);
+      const auto exponent = token.find_first_of("eE");
+      const std::size_t mantissa_digits = static_cast<std::size_t>(std::count_if(
+          token.begin(),
+          token.begin() + static_cast<std::ptrdiff_t>(std::min(exponent, token.size())),
+          [](char d) { return d >= '0' && d <= '9'; }));
+      bool huge_exponent = false;
+      if (exponent != std::string_view::npos) {
+        std::size_t digit = exponent + 1;
+        if (digit < token.size() && (token[digit] == '+' || token[digit] == '-')) {
+          ++digit;
+        }
+        const std::string_view digits = token.substr(digit);
+        huge_exponent = digits.size() > 3 || (digits.size() == 3 && digits > "300");
+      }
+      if (mantissa_digits > 19 || huge_exponent) {
+        out += '"';
+        out += token;
+        out += '"';
+        changed = true;
+      } else {
+        out += token;
+      }
+      i = end;
+      continue;
+    }
+    out += c;
+    ++i;
+  }
+  if (!changed) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+} // namespace
+
 struct Record::Data {
   simdjson::padded_string json;
   std::once_flag parsed_once;
-  dom::document document; // filled once, under parsed_once
+  dom::document document;                  // filled once, under parsed_once
+  simdjson::padded_string numbers_as_text; // the text parsed when numbers had to be quoted
   bool valid = false;
 };
 
@@ -38,12 +119,23 @@ bool Record::root(dom::element& out) const {
     // One parser per thread for its scratch buffers; the tape lives in the record's document.
     thread_local dom::parser parser;
     dom::element element;
-    data.valid = !parser
-                      .parse_into_document(data.document,
-                                           reinterpret_cast<const std::uint8_t*>(data.json.data()),
-                                           data.json.size(), false)
-                      .get(element) &&
-                 element.is_object();
+    auto error = parser
+                     .parse_into_document(data.document,
+                                          reinterpret_cast<const std::uint8_t*>(data.json.data()),
+                                          data.json.size(), false)
+                     .get(element);
+    if (error == simdjson::NUMBER_ERROR) {
+      if (auto quoted = quote_huge_numbers(std::string_view(data.json))) {
+        data.numbers_as_text = simdjson::padded_string(*quoted);
+        error = parser
+                    .parse_into_document(
+                        data.document,
+                        reinterpret_cast<const std::uint8_t*>(data.numbers_as_text.data()),
+                        data.numbers_as_text.size(), false)
+                    .get(element);
+      }
+    }
+    data.valid = !error && element.is_object();
   });
   if (!data.valid) {
     return false;

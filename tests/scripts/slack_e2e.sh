@@ -49,4 +49,11 @@ TRAILWATCH_SLACK_WEBHOOK=http://hooks.example.invalid/services/T1/B1/XXXXSECRETT
   "$bin" -q --no-geoip tests/data/single_record.json 2>"$work/err5"
 expect_eq "non-loopback http refused" "$?" 2
 expect_no_grep "secret not on stderr" 'XXXXSECRETTOKEN|/services/' "$work/err5"
+
+# 6. With a webhook configured the process is not dumpable: no core file can hold the token.
+TRAILWATCH_SLACK_WEBHOOK=http://127.0.0.1:9/services/T1/B1/XXXXSECRETTOKEN \
+  "$bin" -v -q --no-geoip --slack-dry-run tests/data/single_record.json >/dev/null 2>"$work/err6"
+expect_grep "not dumpable with a webhook" 'webhook configured: the process is not dumpable' "$work/err6"
+"$bin" -v -q --no-geoip tests/data/single_record.json >/dev/null 2>"$work/err7"
+expect_no_grep "dumpable without one" 'not dumpable' "$work/err7"
 finish

@@ -87,5 +87,19 @@ TEST(Record, CopiesShareOneParseAcrossThreads) {
   }
 }
 
+// Issue 13: an integer of 2^64 or more (or an exponent beyond a double) once dropped the whole
+// record; such a number is now kept as text and the rest of the record reads as usual.
+TEST(Record, NumbersBeyondSixtyFourBitsAreKeptAsText) {
+  const Record r(R"({"eventName":"RunInstances","big":123456789012345678901234567890,)"
+                 R"("neg":-99999999999999999999,"exp":1e999,"ok":18446744073709551615,)"
+                 R"("s":"12345678901234567890123 in a string"})");
+  EXPECT_EQ(values(r, "eventName"), Values{"RunInstances"});
+  EXPECT_EQ(values(r, "big"), Values{"123456789012345678901234567890"});
+  EXPECT_EQ(values(r, "neg"), Values{"-99999999999999999999"});
+  EXPECT_EQ(values(r, "exp"), Values{"1e999"});
+  EXPECT_EQ(values(r, "ok"), Values{"18446744073709551615"});
+  EXPECT_EQ(values(r, "s"), Values{"12345678901234567890123 in a string"});
+}
+
 } // namespace
 } // namespace trailwatch

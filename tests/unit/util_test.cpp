@@ -3,10 +3,15 @@
 // case folding and trimming, strict IP parsing, CIDR containment, private ranges, JSON string
 // escaping with UTF-8 repair, terminal-safe text, JsonWriter output, and alert_to_json keys.
 #include "alert/alert_json.hpp"
+#include "util/core_dumps.hpp"
 #include "util/json_writer.hpp"
 #include "util/net.hpp"
 #include "util/strings.hpp"
 #include "util/text.hpp"
+
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -427,6 +432,33 @@ TEST(AlertJson, HostileStringsStayValidJson) {
   EXPECT_EQ(std::string_view(o["errorCode"]), "Client.UnauthorizedOperation");
   EXPECT_EQ(std::string_view(o["errorMessage"]).size(), std::size_t{1} << 16);
   EXPECT_EQ(o["injected"].error(), simdjson::NO_SUCH_FIELD);
+}
+
+// Issue 13: text output neutralises bidi and invisible characters as the Slack output does.
+TEST(Printable, BidiAndInvisibleCharactersAreEscaped) {
+  EXPECT_EQ(util::printable("evil\u202Etxt.exe"), "evil\\u202etxt.exe");
+  EXPECT_EQ(util::printable("a\u2066b\u2069c"), "a\\u2066b\\u2069c");
+  EXPECT_EQ(util::printable("zero\u200Bwidth\uFEFF"), "zero\\u200bwidth\\ufeff");
+  EXPECT_EQ(util::printable("mark\u061C"), "mark\\u061c");
+  EXPECT_EQ(util::printable("csi\u009B2J"), "csi\\u009b2J");
+  EXPECT_EQ(util::printable("tab\tbell\x07"), "tab\\x09bell\\x07");
+  // Ordinary non-ASCII text is left alone.
+  EXPECT_EQ(util::printable("Zürich — 東京 \u2013 ok"), "Zürich — 東京 \u2013 ok");
+}
+
+// Issue 13: with a webhook configured the process is not dumpable (checked in a child, so the
+// test process keeps its own setting).
+TEST(CoreDumps, ForbiddenAfterTheCall) {
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const bool before = ::prctl(PR_GET_DUMPABLE) == 1;
+    const bool ok = util::forbid_core_dumps();
+    ::_exit(before && ok && ::prctl(PR_GET_DUMPABLE) == 0 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 } // namespace

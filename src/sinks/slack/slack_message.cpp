@@ -23,6 +23,7 @@
 
 #include "trailwatch/error.hpp"
 #include "util/json_writer.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -402,32 +403,16 @@ std::string neutralize_untrusted(std::string_view text) {
   const std::string valid = util::sanitize_utf8(text);
   std::string out;
   out.reserve(valid.size());
-  for (std::size_t i = 0; i < valid.size(); ++i) {
-    const auto c = static_cast<unsigned char>(valid[i]);
-    if (c < 0x20 || c == 0x7F) {
+  for (std::size_t i = 0; i < valid.size();) {
+    // The same characters the terminal output escapes (util/text.hpp), one rule for both.
+    if (const std::size_t length = util::invisible_control_length(valid, i); length > 0) {
       out += k_replacement;
-    } else if (c == '`') {
+      i += length;
+    } else if (valid[i] == '`') {
       out += k_backtick_lookalike;
-    } else if (c == 0xC2 && i + 1 < valid.size() &&
-               static_cast<unsigned char>(valid[i + 1]) <= 0x9F) {
-      out += k_replacement; // C1 control U+0080..U+009F
       ++i;
-    } else if (c == 0xE2 && i + 2 < valid.size()) {
-      const auto c1 = static_cast<unsigned char>(valid[i + 1]);
-      const auto c2 = static_cast<unsigned char>(valid[i + 2]);
-      // U+200E/F (LRM/RLM), U+2028/9 (line/paragraph separators), U+202A..E (embeddings and
-      // overrides), U+2066..9 (isolates).
-      const bool dangerous = (c1 == 0x80 && (c2 == 0x8E || c2 == 0x8F)) ||
-                             (c1 == 0x80 && c2 >= 0xA8 && c2 <= 0xAE) ||
-                             (c1 == 0x81 && c2 >= 0xA6 && c2 <= 0xA9);
-      if (dangerous) {
-        out += k_replacement;
-      } else {
-        out.append(valid, i, 3);
-      }
-      i += 2;
     } else {
-      out += static_cast<char>(c);
+      out += valid[i++];
     }
   }
   return out;
