@@ -590,7 +590,16 @@ std::vector<std::string> lint_rules(const std::vector<std::string>& paths, RuleS
     set.rules.push_back(std::move(p.rule));
   }
   if (set.rules.empty() && errors.size() == 0) {
-    errors.add_plain(fmt::format("no rules found in {}", fmt::join(paths, ", ")));
+    if (paths.empty()) {
+      const auto exe = util::executable_path();
+      errors.add_plain(fmt::format(
+          "no rules: no data folder beside the binary ({} or {}); give --rules PATH or install "
+          "with cmake --install",
+          (exe.parent_path().parent_path() / "share/trailwatch/rules").string(),
+          (exe.parent_path() / "share/trailwatch/rules").string()));
+    } else {
+      errors.add_plain(fmt::format("no rules found in {}", fmt::join(paths, ", ")));
+    }
   }
   if (loaded != nullptr) {
     *loaded = std::move(set);
