@@ -135,23 +135,36 @@ bool Prefilter::may_match(std::string_view data) const {
   if (!m_enabled) {
     return true;
   }
-  // Looks at the `eventName` at `at`: ["|\"] eventName ["|\"] ws : ws ["|\"] value ("|\")
+  // Looks at the `eventName` at `at`. The key may sit at any level of JSON-in-a-string
+  // (lookup-events CloudTrailEvent strings, even nested): at level n every quote around the key
+  // and the value is preceded by the same run of backslashes (0, 1, 3, 7, …). Anything that does
+  // not fit that shape exactly means "parse it": the test must never skip a record a full parse
+  // would read.
   auto classify = [&](std::size_t at) {
     if (at == 0 || data[at - 1] != '"') {
       return Occurrence::not_a_key; // part of a longer word ("insightEventName")
     }
-    const bool escaped = at >= 2 && data[at - 2] == '\\';
-    std::size_t i = at + k_key.size();
-    if (escaped) {
-      if (i >= data.size() || data[i] != '\\') {
-        return Occurrence::not_a_key;
-      }
-      ++i;
+    std::size_t level = 0; // backslashes before each quote
+    while (at >= 2 + level && data[at - 2 - level] == '\\') {
+      ++level;
     }
-    if (i >= data.size() || data[i] != '"') {
+    // `data[i]` starts `level` backslashes and a quote.
+    auto quote_at = [&](std::size_t i) {
+      for (std::size_t k = 0; k < level; ++k) {
+        if (i + k >= data.size() || data[i + k] != '\\') {
+          return false;
+        }
+      }
+      return i + level < data.size() && data[i + level] == '"';
+    };
+    std::size_t i = at + k_key.size();
+    if (i >= data.size() || (data[i] != '"' && data[i] != '\\')) {
       return Occurrence::not_a_key; // "eventNameX": another key
     }
-    ++i;
+    if (!quote_at(i)) {
+      return Occurrence::must_parse;
+    }
+    i += level + 1;
     while (i < data.size() && is_space(data[i])) {
       ++i;
     }
@@ -162,22 +175,16 @@ bool Prefilter::may_match(std::string_view data) const {
     while (i < data.size() && is_space(data[i])) {
       ++i;
     }
-    if (escaped && i < data.size() && data[i] == '\\') {
-      ++i;
-    }
-    if (i >= data.size() || data[i] != '"') {
+    if (!quote_at(i)) {
       return Occurrence::must_parse; // eventName of another type, or something unusual
     }
-    const std::size_t start = i + 1;
+    const std::size_t start = i + level + 1;
     std::size_t end = start;
     while (end < data.size() && data[end] != '"' && data[end] != '\\') {
       ++end;
     }
-    if (end >= data.size()) {
-      return Occurrence::must_parse;
-    }
-    if (data[end] == '\\' && !(escaped && end + 1 < data.size() && data[end + 1] == '"')) {
-      return Occurrence::must_parse; // an escape inside the name
+    if (end >= data.size() || !quote_at(end)) {
+      return Occurrence::must_parse; // an escape inside the name, or a cut input
     }
     return wanted(util::trim(data.substr(start, end - start))) ? Occurrence::must_parse
                                                                : Occurrence::unwanted;

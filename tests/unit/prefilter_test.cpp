@@ -80,5 +80,33 @@ TEST(Prefilter, CutAtTheEndIsParsed) {
   EXPECT_TRUE(k_prefilter.may_match(R"({"eventName":)"));
 }
 
+// Issue 13: a lookup-events record whose CloudTrailEvent string holds another such record
+// (eventName escaped twice, or more) was skipped by the fast path and alerted with
+// --full-parse. Every level of escaping is now read; an unwanted name stays skippable.
+TEST(Prefilter, NestedLookupStringsAtEveryLevelAreSeen) {
+  auto escape = [](const std::string& text) {
+    std::string out;
+    for (char c : text) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+      }
+      out += c;
+    }
+    return out;
+  };
+  for (const char* name : {"RunInstances", "DescribeInstances"}) {
+    std::string doc = std::string(R"({"eventVersion":"1.08","eventName":")") + name + R"("})";
+    for (int level = 1; level <= 4; ++level) {
+      doc = R"({"EventId":"x","CloudTrailEvent":")" + escape(doc) + R"("})";
+      expect_everywhere(doc, std::string(name) == "RunInstances");
+    }
+  }
+}
+
+TEST(Prefilter, MismatchedEscapingAroundTheNameForcesAParse) {
+  expect_everywhere(R"({"x":"{\"eventName\":\\\"GetObject\"}"})", true);
+  expect_everywhere(R"({"x":"{\"eventName\":\"GetObject\\\"}"})", true);
+}
+
 } // namespace
 } // namespace trailwatch
