@@ -152,6 +152,13 @@ int show_state(const std::string& path, unsigned wait_seconds) {
              s.last_run_started.empty() ? "-" : s.last_run_started,
              s.last_run_finished.empty() ? "-" : s.last_run_finished,
              s.last_run_status.empty() ? "-" : s.last_run_status);
+  for (const auto& suspect : state->suspect_files()) {
+    const bool quarantined = suspect.attempts >= State::k_quarantine_attempts;
+    fmt::print("{}  {} (runs died reading it: {}, since {}){}\n",
+               quarantined ? "quarantined    " : "retry pending  ",
+               util::printable(suspect.file.path), suspect.attempts, suspect.since,
+               quarantined ? "; not read again until it changes" : "");
+  }
   for (const auto& pending : state->pending_alerts()) {
     const Alert& a = pending.alert;
     fmt::print("pending #{}      {} {} {} {} ×{} ({})\n", pending.id, a.event.event_time,

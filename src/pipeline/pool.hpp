@@ -19,8 +19,7 @@ namespace trailwatch {
 class OrderedPool {
 public:
   OrderedPool(const Pipeline& pipeline, const std::vector<Input>& inputs, unsigned jobs)
-      : m_pipeline(pipeline), m_inputs(inputs), m_slots(inputs.size()),
-        m_window(std::max(16u, jobs * 8)) {
+      : m_pipeline(pipeline), m_inputs(inputs), m_slots(inputs.size()), m_window(window_for(jobs)) {
     for (unsigned i = 0; i < jobs; ++i) {
       m_threads.emplace_back([this] { work(); });
     }
@@ -36,6 +35,10 @@ public:
       t.join();
     }
   }
+
+  // How far past the last taken input workers may read (input `taken + window - 1` at most)
+  // for a pool of `jobs` workers.
+  static std::size_t window_for(unsigned jobs) { return std::max(16u, jobs * 8); }
 
   // Waits for input `index` (a file input) and returns its result.
   InputResult take(std::size_t index) {

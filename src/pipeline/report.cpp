@@ -86,10 +86,11 @@ void print_stats(const Totals& t, const InputCounters& inputs, double seconds, b
              c.records - std::min(c.records, c.examined), t.inputs_prefiltered);
   if (stateful) {
     fmt::print(stderr,
-               "trailwatch: stats: state: inputs unchanged since an earlier run {}, matches {}, "
-               "repeated events {}, new alerts {}, merged into earlier alerts {}, pending {}\n",
-               t.inputs_unchanged, t.alerts_found, t.repeated_events, t.alerts_new, t.alerts_merged,
-               t.alerts_pending);
+               "trailwatch: stats: state: inputs unchanged since an earlier run {}, quarantined "
+               "{}, matches {}, repeated events {}, new alerts {}, merged into earlier alerts {}, "
+               "pending {}\n",
+               t.inputs_unchanged, t.inputs_quarantined, t.alerts_found, t.repeated_events,
+               t.alerts_new, t.alerts_merged, t.alerts_pending);
   }
   fmt::print(stderr,
              "trailwatch: stats: time: setup {:.3f} s, listing {:.3f} s, read+decode {:.3f} s, "

@@ -21,12 +21,13 @@ struct Totals {
   std::uint64_t outside_window = 0;
   std::uint64_t inputs_skipped_by_time = 0;
   std::uint64_t inputs_prefiltered = 0;
-  std::uint64_t inputs_unchanged = 0; // read in an earlier run (--state)
-  std::uint64_t alerts_found = 0;     // matches this run
-  std::uint64_t alerts_new = 0;       // new outbox alerts (--state)
-  std::uint64_t alerts_merged = 0;    // merged into an earlier alert (--state)
-  std::uint64_t repeated_events = 0;  // eventIDs seen before (--state)
-  std::uint64_t alerts_pending = 0;   // left undelivered in the state (--state)
+  std::uint64_t inputs_unchanged = 0;   // read in an earlier run (--state)
+  std::uint64_t inputs_quarantined = 0; // runs died on them twice (--state): not read
+  std::uint64_t alerts_found = 0;       // matches this run
+  std::uint64_t alerts_new = 0;         // new outbox alerts (--state)
+  std::uint64_t alerts_merged = 0;      // merged into an earlier alert (--state)
+  std::uint64_t repeated_events = 0;    // eventIDs seen before (--state)
+  std::uint64_t alerts_pending = 0;     // left undelivered in the state (--state)
   std::uint64_t records_matched = 0;
   std::uint64_t records_unmatched = 0;
   ReaderCounters counters;

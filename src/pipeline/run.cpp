@@ -23,6 +23,8 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <set>
+#include <span>
 
 namespace trailwatch {
 namespace {
@@ -32,6 +34,8 @@ using Clock = std::chrono::steady_clock;
 double since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
+
+FileId file_id(const Input& input);
 
 // Step 2's filter: true for an input this run need not open.
 class InputFilter {
@@ -56,16 +60,36 @@ public:
       ++skipped_unchanged;
       return true;
     }
+    if (m_state) {
+      const int attempts = m_state->reading_attempts(file_id(input));
+      if (attempts >= State::k_quarantine_attempts) {
+        // Reported on every run, so a poison file is never forgotten; the rest is read.
+        diag::error("{}: quarantined: {} runs died while reading it; it is not read again until "
+                    "it changes (trailwatch state lists it)",
+                    input.path, attempts);
+        ++quarantined;
+        return true;
+      }
+      if (attempts > 0) {
+        suspects.insert(input.key);
+      }
+    }
     return false;
   }
 
   std::uint64_t skipped_by_time = 0;
   std::uint64_t skipped_unchanged = 0;
+  std::uint64_t quarantined = 0;
+  std::set<std::string> suspects; // keys of inputs a run died on once: read first, alone
 
 private:
   const Options& m_options;
   State* m_state;
 };
+
+FileId file_id(const Input& input) {
+  return FileId{input.key, input.size, input.mtime_ns};
+}
 
 void account(Totals& totals, const InputResult& result) {
   ++totals.inputs;
@@ -108,6 +132,7 @@ int run_scan(const Options& options) {
   std::erase_if(inputs, [&](const Input& input) { return filter.skip(input); });
   totals.inputs_skipped_by_time = filter.skipped_by_time;
   totals.inputs_unchanged = filter.skipped_unchanged;
+  totals.inputs_quarantined = filter.quarantined;
   totals.seconds_list = since(listing);
 
   // 3 + 4. Map on the workers, reduce here in input order.
@@ -130,17 +155,77 @@ int run_scan(const Options& options) {
     seconds_deliver += since(t);
     return go_on;
   };
+  // Everything done with one input's result, in input order.
+  Worker main_worker(pipeline);
+  auto finish_input = [&](const Input& input, InputResult& result) {
+    diag::print_captured(result.diagnostics);
+    route(result.alerts);
+    if (state) {
+      // Alerts and "this file is read" commit together, before any sink sees them. A file
+      // that failed half-way is not marked read, so the next run reads it again.
+      // The size recorded is what was read: a file that grew after it was listed is then
+      // read again next run (its repeated events are dropped by eventID). Committing also
+      // clears the file's reading mark.
+      state->commit_input(input.is_stdin ? std::string() : input.key, result.bytes_read,
+                          input.mtime_ns, !result.failed);
+    }
+    account(totals, result);
+    progress.update(result.bytes_read);
+  };
+  // Records, in their own transaction, that this run is about to read `batch`.
+  auto mark_reading = [&](std::span<const Input> batch) {
+    state->begin_input();
+    for (const Input& input : batch) {
+      if (!input.is_stdin) {
+        state->mark_reading(file_id(input));
+      }
+    }
+    state->commit_input(std::string(), 0, 0, true);
+  };
+
+  // 3a. Inputs a run died on once are retried first, one at a time and each marked alone, so
+  //     a second death pins the one file that caused it (quarantined next run).
+  std::vector<Input> suspects;
+  std::erase_if(inputs, [&](Input& input) {
+    if (filter.suspects.count(input.key) == 0) {
+      return false;
+    }
+    suspects.push_back(std::move(input));
+    return true;
+  });
+  for (const Input& input : suspects) {
+    diag::warning("{}: a run died while reading it; reading it again, alone", input.path);
+    mark_reading(std::span(&input, 1));
+    state->begin_input();
+    InputResult result = main_worker.read_input(input);
+    finish_input(input, result);
+    if (delivery.closed()) {
+      break;
+    }
+  }
+
+  // 3b. The other inputs on the pool. Each file is marked as being read before any worker may
+  //     start it: the first window before the pool starts, then one more with each commit (no
+  //     transaction of its own), so a crash leaves marks on the files in flight only.
   {
     const unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, inputs.size()));
+    const std::size_t window = jobs > 1 ? OrderedPool::window_for(jobs) : 0;
+    if (state && !inputs.empty()) {
+      mark_reading(std::span(inputs).first(std::min(inputs.size(), window + 1)));
+    }
     std::optional<OrderedPool> pool;
     if (jobs > 1) {
       pool.emplace(pipeline, inputs, jobs);
     }
-    Worker main_worker(pipeline);
     for (std::size_t i = 0; i < inputs.size() && !delivery.closed(); ++i) {
       const Input& input = inputs[i];
       if (state) {
         state->begin_input();
+        if (const std::size_t ahead = i + window + 1; ahead < inputs.size()) {
+          if (!inputs[ahead].is_stdin) {
+            state->mark_reading(file_id(inputs[ahead]));
+          }
+        }
       }
       InputResult result;
       if (input.is_stdin) {
@@ -151,18 +236,7 @@ int run_scan(const Options& options) {
       } else {
         result = pool ? pool->take(i) : main_worker.read_input(input);
       }
-      diag::print_captured(result.diagnostics);
-      route(result.alerts);
-      if (state) {
-        // Alerts and "this file is read" commit together, before any sink sees them. A file
-        // that failed half-way is not marked read, so the next run reads it again.
-        // The size recorded is what was read: a file that grew after it was listed is then
-        // read again next run (its repeated events are dropped by eventID).
-        state->commit_input(input.is_stdin ? std::string() : input.key, result.bytes_read,
-                            input.mtime_ns, !result.failed);
-      }
-      account(totals, result);
-      progress.update(result.bytes_read);
+      finish_input(input, result);
     }
   }
 

@@ -93,6 +93,16 @@ CREATE INDEX alerts_pending ON alerts(id) WHERE delivered IS NULL;
 UPDATE OR IGNORE files SET path = trailwatch_canonical_path(path);
 DELETE FROM files WHERE path <> trailwatch_canonical_path(path);
 )sql",
+    // 2 → 3: files a run began reading and never finished (poison-input quarantine).
+    R"sql(
+CREATE TABLE reading (
+  path TEXT PRIMARY KEY,          -- canonical absolute path
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,      -- runs that began reading this version and did not commit it
+  since TEXT NOT NULL             -- RFC 3339 UTC of the first such run
+);
+)sql",
 };
 static_assert(std::size(k_migrations) == State::k_schema_version);
 
@@ -505,6 +515,43 @@ bool State::file_done(const std::string& path, std::uint64_t size, std::int64_t 
   return q.step("looking up a file") && q.integer(0) == 1;
 }
 
+int State::reading_attempts(const FileId& file) {
+  Query q(m_path, m_db,
+          prepare("SELECT attempts FROM reading WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3"));
+  q.bind(1, file.path).bind(2, static_cast<std::int64_t>(file.size)).bind(3, file.mtime_ns);
+  return q.step("looking up a reading mark") ? static_cast<int>(q.integer(0)) : 0;
+}
+
+void State::mark_reading(const FileId& file) {
+  require_input("mark_reading", true);
+  // Same version: one more attempt; a changed file starts again at 1.
+  Query q(m_path, m_db,
+          prepare("INSERT INTO reading(path, size, mtime_ns, attempts, since) "
+                  "VALUES(?1, ?2, ?3, 1, ?4) ON CONFLICT(path) DO UPDATE SET "
+                  "attempts = CASE WHEN size = excluded.size AND mtime_ns = excluded.mtime_ns "
+                  "THEN attempts + 1 ELSE 1 END, "
+                  "since = CASE WHEN size = excluded.size AND mtime_ns = excluded.mtime_ns "
+                  "THEN since ELSE excluded.since END, "
+                  "size = excluded.size, mtime_ns = excluded.mtime_ns"));
+  q.bind(1, file.path)
+      .bind(2, static_cast<std::int64_t>(file.size))
+      .bind(3, file.mtime_ns)
+      .bind(4, now_rfc3339());
+  q.step("marking a file as being read");
+}
+
+std::vector<SuspectFile> State::suspect_files() {
+  std::vector<SuspectFile> out;
+  Query q(m_path, m_db,
+          prepare("SELECT path, size, mtime_ns, attempts, since FROM reading ORDER BY path"));
+  while (q.step("listing files runs died on")) {
+    out.push_back(
+        SuspectFile{FileId{q.text(0), static_cast<std::uint64_t>(q.integer(1)), q.integer(2)},
+                    static_cast<int>(q.integer(3)), q.text(4)});
+  }
+  return out;
+}
+
 void State::begin_input() {
   require_input("begin_input", false);
   exec("BEGIN IMMEDIATE", "starting an input transaction");
@@ -580,6 +627,9 @@ void State::commit_input(const std::string& path, std::uint64_t size, std::int64
   require_input("commit_input", true);
   try {
     if (!path.empty()) {
+      Query done(m_path, m_db, prepare("DELETE FROM reading WHERE path = ?1"));
+      done.bind(1, path);
+      done.step("clearing a reading mark");
       Query q(m_path, m_db,
               prepare("INSERT INTO files(path, size, mtime_ns, complete, run_id, updated) "
                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(path) DO UPDATE SET "

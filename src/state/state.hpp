@@ -40,6 +40,20 @@ struct StateSummary {
   std::string path;
 };
 
+// An input file as the state knows it: canonical path, size and modification time.
+struct FileId {
+  std::string path;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+};
+
+// An input that runs died on while reading it (see State::mark_reading).
+struct SuspectFile {
+  FileId file;
+  int attempts = 0;  // runs that began reading this version of the file and never finished it
+  std::string since; // when the first of them began (RFC 3339 UTC)
+};
+
 // One undelivered outbox alert; `alert.count` is the merged count.
 struct PendingAlert {
   std::int64_t id;
@@ -49,7 +63,10 @@ struct PendingAlert {
 class State {
 public:
   // The schema version this build writes and the newest it can read.
-  static constexpr int k_schema_version = 2;
+  static constexpr int k_schema_version = 3;
+  // A file that this many runs died on while reading it is quarantined: not read again until it
+  // changes (one retry after the first death, then quarantine).
+  static constexpr int k_quarantine_attempts = 2;
 
   // Opens or creates the state at `path`, waiting up to `lock_wait` for another run holding it.
   // Throws Fatal when it stays locked, or when the file is not a trailwatch SQLite state, is
@@ -67,6 +84,16 @@ public:
 
   // True when `path` was fully processed before with this `size` and `mtime_ns`.
   bool file_done(const std::string& path, std::uint64_t size, std::int64_t mtime_ns);
+
+  // Poison inputs. Before a run reads a file it records the attempt (mark_reading, inside an
+  // input transaction, so it costs no transaction of its own); committing the file's input
+  // clears it. A mark left behind means a run died while that file was in flight.
+  // How many runs died while reading this version of `file` (0 when none, or it changed).
+  int reading_attempts(const FileId& file);
+  // Records that this run is about to read `file` (an input transaction must be open).
+  void mark_reading(const FileId& file);
+  // Every file with attempts left behind, quarantined ones included.
+  std::vector<SuspectFile> suspect_files();
 
   // Starts the transaction of one input: everything until commit_input is atomic.
   void begin_input();

@@ -136,7 +136,7 @@ TEST_F(StateTest, CreatesWithSchemaAndReopens) {
   }
   EXPECT_TRUE(fs::exists(m_path));
   EXPECT_EQ(raw_query(m_path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw_query(m_path, "PRAGMA user_version"), "2");
+  EXPECT_EQ(raw_query(m_path, "PRAGMA user_version"), std::to_string(State::k_schema_version));
   auto again = open_state();
   EXPECT_EQ(again->summary().schema_version, State::k_schema_version);
 }
@@ -386,7 +386,7 @@ TEST_F(StateTest, SummaryCountsAndLastRun) {
   EXPECT_EQ(summary.delivered, 1u);
   EXPECT_EQ(summary.last_run_status, "alerts");
   EXPECT_FALSE(summary.last_run_finished.empty());
-  EXPECT_EQ(summary.schema_version, 2);
+  EXPECT_EQ(summary.schema_version, State::k_schema_version);
   const auto second = state->begin_run();
   EXPECT_GT(second, run);
   EXPECT_TRUE(state->summary().last_run_status.empty());
@@ -484,7 +484,7 @@ TEST_F(StateTest, SecondProcessIsLockedOutUntilFirstEnds) {
       << message;
   EXPECT_EQ(holder.release(), 0);
   auto state = open_state();
-  EXPECT_EQ(state->summary().schema_version, 2);
+  EXPECT_EQ(state->summary().schema_version, State::k_schema_version);
 }
 
 TEST_F(StateTest, WaitingOpenSucceedsWhenHolderEnds) {
@@ -825,16 +825,56 @@ TEST_F(StateTest, MigrationTwoCanonicalisesFileKeys) {
     state->begin_input();
     state->commit_input(m_dir + "/logs/sub/b.json.gz", 2, 2, true);
   }
-  raw_exec(m_path, "PRAGMA user_version = 1"); // as a version-1 file left it
+  // As a version-1 file left it (migration 3 adds a table: drop it to replay 2 and 3).
+  raw_exec(m_path, "DROP TABLE reading; PRAGMA user_version = 1");
   const fs::path cwd = fs::current_path();
   fs::current_path(m_dir);
   auto state = open_state();
   fs::current_path(cwd);
-  EXPECT_EQ(state->summary().schema_version, 2);
+  EXPECT_EQ(state->summary().schema_version, State::k_schema_version);
   const std::string canonical_dir = fs::canonical(m_dir).string();
   EXPECT_TRUE(state->file_done(canonical_dir + "/logs/sub/a.json.gz", 1, 1));
   EXPECT_TRUE(state->file_done(canonical_dir + "/logs/sub/b.json.gz", 2, 2));
   EXPECT_EQ(raw_query(m_path, "SELECT count(*) FROM files"), "2");
+}
+
+// Poison inputs (issue 13): a mark left by a run that died counts an attempt; committing the file
+// clears it; a changed file starts again; suspect_files lists them.
+TEST_F(StateTest, ReadingMarksCountRunsThatDied) {
+  const FileId file{"/logs/poison.json.gz", 10, 20};
+  {
+    auto state = open_state();
+    EXPECT_EQ(state->reading_attempts(file), 0);
+    state->begin_input();
+    state->mark_reading(file);
+    state->commit_input("", 0, 0, true);
+  } // the run "dies": the mark stays
+  {
+    auto state = open_state();
+    EXPECT_EQ(state->reading_attempts(file), 1);
+    state->begin_input();
+    state->mark_reading(file); // retried once
+    state->commit_input("", 0, 0, true);
+  }
+  {
+    auto state = open_state();
+    EXPECT_EQ(state->reading_attempts(file), State::k_quarantine_attempts);
+    const auto suspects = state->suspect_files();
+    ASSERT_EQ(suspects.size(), 1u);
+    EXPECT_EQ(suspects[0].file.path, file.path);
+    EXPECT_EQ(suspects[0].attempts, 2);
+    // The file changed: its old attempts do not count.
+    EXPECT_EQ(state->reading_attempts(FileId{file.path, 11, 20}), 0);
+    state->begin_input();
+    state->mark_reading(FileId{file.path, 11, 20});
+    state->commit_input("", 0, 0, true);
+    EXPECT_EQ(state->reading_attempts(FileId{file.path, 11, 20}), 1);
+    // Reading it to the end clears the mark.
+    state->begin_input();
+    state->commit_input(file.path, 11, 20, true);
+    EXPECT_EQ(state->reading_attempts(FileId{file.path, 11, 20}), 0);
+    EXPECT_TRUE(state->suspect_files().empty());
+  }
 }
 
 } // namespace
