@@ -89,26 +89,6 @@ public:
 
 } // namespace
 
-const char* source_kind_name(SourceKind kind) {
-  switch (kind) {
-  case SourceKind::unknown:
-    return "unknown";
-  case SourceKind::public_ip:
-    return "public";
-  case SourceKind::private_ip:
-    return "private";
-  case SourceKind::aws_service:
-    return "aws-service";
-  case SourceKind::aws_internal:
-    return "aws-internal";
-  case SourceKind::invalid:
-    return "invalid";
-  case SourceKind::empty:
-    return "empty";
-  }
-  return "unknown";
-}
-
 GeoInfo classify_source(std::string_view source_ip) {
   GeoInfo info;
   if (source_ip.empty()) {

@@ -458,7 +458,12 @@ namespace {
 
 // Reads a string field (null reads as empty). Returns the simdjson error, if any.
 simdjson::error_code read_string(od::value& value, std::string_view& out) {
-  if (value.is_null()) {
+  // Error codes only: the bool conversion of is_null() throws on a bad atom such as `n`.
+  bool null = false;
+  if (auto error = value.is_null().get(null)) {
+    return error;
+  }
+  if (null) {
     out = {};
     return simdjson::SUCCESS;
   }
@@ -483,6 +488,7 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
   // The fast path: one pass over the keys, reading only eventName and skipping every other
   // value in place. A record someone wants is read again, whole, in copy_out().
   std::string_view event_name;
+  bool wanted_name = false;
   bool is_record = false;
   bool insight = false;
   bool digest = false;
@@ -502,8 +508,14 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
     // Keys compared without unescaping (CloudTrail keys have no escapes).
     if (key == "eventName") {
       error = read_string(value, event_name);
-      bad_name = is_type_error(error);
+      bad_name = bad_name || is_type_error(error);
       is_record = true;
+      // A key given twice: the record is wanted when any of its spellings is (the event is
+      // built from the DOM, which reads the first; the fast path must not decide on the last).
+      if (!error) {
+        const std::string_view name = util::trim(event_name);
+        wanted_name = wanted_name || (!name.empty() && want(name));
+      }
     } else if (key == "eventSource" || key == "eventVersion") {
       is_record = true;
     } else if (key == "eventType" || key == "eventCategory") {
@@ -576,8 +588,7 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
     record_error("field eventName has an unexpected type; record skipped");
     return Kind::record;
   }
-  const std::string_view name = util::trim(event_name);
-  if (!name.empty() && want(name)) {
+  if (wanted_name) {
     copy_out(object);
   }
   return Kind::record;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Spellings of the small enums shared by rules and output (Outcome, Level).
+// Spellings of the small enums of the model shared by rules and output (Outcome, Level,
+// SourceKind).
 #include "trailwatch/alert.hpp"
 #include "trailwatch/event.hpp"
+#include "trailwatch/geo.hpp"
 
 #include <array>
 
@@ -39,6 +41,26 @@ std::optional<Level> parse_level(std::string_view name) {
     }
   }
   return std::nullopt;
+}
+
+const char* source_kind_name(SourceKind kind) {
+  switch (kind) {
+  case SourceKind::unknown:
+    return "unknown";
+  case SourceKind::public_ip:
+    return "public";
+  case SourceKind::private_ip:
+    return "private";
+  case SourceKind::aws_service:
+    return "aws-service";
+  case SourceKind::aws_internal:
+    return "aws-internal";
+  case SourceKind::invalid:
+    return "invalid";
+  case SourceKind::empty:
+    return "empty";
+  }
+  return "unknown";
 }
 
 } // namespace trailwatch
