@@ -138,12 +138,13 @@ struct RecordReader::Impl {
   // whose repair is still incomplete is reported, not retried forever).
   bool repairing = false;
 
-  // While `hold` is set, messages are kept in `held` instead of printed: the first document of
-  // a batch is read speculatively (see parse_documents) and may be read again line by line.
+  // While `hold` is set, messages are kept in `held` and records in `held_events` instead of
+  // being printed and delivered: the first document of a batch is read speculatively (see
+  // parse_documents) and may be read again line by line.
   bool hold = false;
   std::vector<std::string> held;
-  std::uint64_t delivered = 0; // records handed to on_event from this input
-  bool reread_failed = false;  // a record On-Demand walked could not be re-read whole
+  std::vector<Event> held_events;
+  bool reread_failed = false; // a record On-Demand walked could not be re-read whole
 
   void report(std::string_view what, std::string_view reason) {
     ++counters.errors;
@@ -162,8 +163,25 @@ struct RecordReader::Impl {
     }
   }
 
+  // True when the text up to the first newline of `data` is one complete JSON document (the
+  // input is line-delimited there). Checked only after a first document broke.
+  bool first_line_is_a_document(const char* data, std::size_t size) {
+    const void* nl = std::memchr(data, '\n', size);
+    const std::size_t length = nl ? static_cast<const char*>(nl) - data : size;
+    line_check.assign(data, length);
+    ensure_padding(line_check);
+    simdjson::dom::element element;
+    return !line_parser.parse(line_check.data(), line_check.size(), false).get(element);
+  }
+  simdjson::dom::parser line_parser;
+  std::string line_check;
+
   void release_held() {
     hold = false;
+    for (auto& event : held_events) {
+      on_event(std::move(event));
+    }
+    held_events.clear();
     for (const auto& message : held) {
       diag::error_text(message);
     }
@@ -266,20 +284,24 @@ std::size_t RecordReader::Impl::parse_documents(const char* data, std::size_t si
       }
       // A document that breaks can make simdjson misjudge where the documents of its batch
       // begin and end (unbalanced brackets on a later line spoil the first one). So the first
-      // document of a multi-line batch is read speculatively: if it breaks before delivering
-      // any record, its effects are undone and the batch is read line by line instead.
+      // document of a multi-line batch is read speculatively, its messages and records held
+      // back: if it breaks and its first line is a whole document by itself (line-delimited
+      // input), its effects are undone and the batch is read line by line instead. Whether a
+      // record was wanted never enters this decision, so the fast path and a full parse read
+      // (and number) the same records.
       const bool speculative =
           first && !line_mode && std::memchr(data + pos, '\n', remaining) != nullptr;
       const ReaderCounters saved_counters = counters;
       const std::uint64_t saved_record = record_index;
       const std::uint64_t saved_document = document_index;
       const std::uint64_t saved_messages = messages;
-      const std::uint64_t saved_delivered = delivered;
       hold = speculative;
       reread_failed = false;
       handle_document(doc.value_unsafe(), base_offset + offset, failed);
-      if ((failed || reread_failed) && speculative && delivered == saved_delivered) {
+      if ((failed || reread_failed) && speculative &&
+          first_line_is_a_document(data + pos, remaining)) {
         held.clear();
+        held_events.clear();
         hold = false;
         counters = saved_counters;
         record_index = saved_record;
@@ -622,8 +644,11 @@ void RecordReader::Impl::copy_out(od::object& object) {
                   record_index, bad);
   }
   ++counters.examined;
-  ++delivered;
-  on_event(std::move(event));
+  if (hold) {
+    held_events.push_back(std::move(event));
+  } else {
+    on_event(std::move(event));
+  }
 }
 
 Kind RecordReader::Impl::handle_lookup_string(std::string_view json, int depth) {
