@@ -16,7 +16,9 @@ struct Options {
   // Input
   std::vector<std::string> paths; // "-" is stdin
   unsigned jobs = 1;
-  std::size_t max_decoded_bytes = std::size_t{4} << 30;
+  // Memory budget for input data in flight (raw and decoded bytes) across all workers; each of
+  // the N workers may hold max_memory / N for its input (README "Bad input").
+  std::size_t max_memory = std::size_t{1} << 30;
   bool full_parse = false; // parse every input, even those no record of which can match
   // Rules
   std::vector<std::string> rule_paths; // empty: default_rule_paths()

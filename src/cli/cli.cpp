@@ -16,6 +16,7 @@
 #include "util/time.hpp"
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
@@ -52,6 +53,7 @@ struct RawFlags {
   int verbose = 0;
   unsigned jobs = 0;
   bool full_parse = false;
+  std::string max_memory = "1G";
   bool version = false;
   std::vector<std::string> geoip;
   bool no_geoip = false;
@@ -67,6 +69,31 @@ struct RawFlags {
   unsigned state_wait = 30;
 };
 
+// "1G", "512M", "64k", "1048576": a byte count with an optional binary suffix (K, M, G).
+std::size_t parse_size(std::string_view flag, const std::string& text) {
+  std::size_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  std::string_view suffix(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  int shift = -1;
+  if (suffix.empty() || suffix == "B" || suffix == "b") {
+    shift = 0;
+  } else if (suffix == "K" || suffix == "k" || suffix == "KiB") {
+    shift = 10;
+  } else if (suffix == "M" || suffix == "m" || suffix == "MiB") {
+    shift = 20;
+  } else if (suffix == "G" || suffix == "g" || suffix == "GiB") {
+    shift = 30;
+  }
+  if (ec != std::errc() || shift < 0 || value == 0 || value > (std::size_t{1} << (62 - shift))) {
+    throw Fatal(fmt::format("{}: expected a size such as 512M or 2G, got '{}'", flag, text));
+  }
+  const std::size_t bytes = value << shift;
+  if (bytes < (std::size_t{16} << 20)) {
+    throw Fatal(fmt::format("{}: at least 16M, got '{}'", flag, text));
+  }
+  return bytes;
+}
+
 Options build_options(const RawFlags& raw) {
   Options options;
   options.paths = raw.paths;
@@ -78,6 +105,7 @@ Options build_options(const RawFlags& raw) {
   }
   options.rule_paths = raw.rules;
   options.full_parse = raw.full_parse;
+  options.max_memory = parse_size("--max-memory", raw.max_memory);
   options.state_path = raw.state;
   options.dedup_window_minutes = raw.dedup_window;
   options.state_wait_seconds = raw.state_wait;
@@ -221,6 +249,10 @@ int run_cli(int argc, char** argv) {
   app.add_option("--until", raw.until, "Only events at or before this time (same forms)")
       ->group("Input");
   app.add_option("-j,--jobs", raw.jobs, "Files read in parallel (default: all cores)")
+      ->group("Input");
+  app.add_option("--max-memory", raw.max_memory,
+                 "Memory budget for input data in flight, shared by the workers (default 1G); "
+                 "an input or stdin document beyond its share is reported and skipped")
       ->group("Input");
   app.add_flag("--full-parse", raw.full_parse,
                "Parse every input, even one whose bytes show no record can match (exact record "

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,7 +26,7 @@ double seconds(Clock::time_point from, Clock::time_point to) {
 
 // Reads a whole file into `out` (no zero-fill; a file that grows while it is read is read to
 // its end).
-Result<void> read_file(const std::string& path, Buffer& out) {
+Result<void> read_file(const std::string& path, Buffer& out, std::size_t limit) {
   out.clear();
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -36,6 +37,7 @@ Result<void> read_file(const std::string& path, Buffer& out) {
   if (::fstat(fd, &st) == 0 && st.st_size > 0) {
     chunk = static_cast<std::size_t>(st.st_size) + 1; // one read, plus one to see EOF
   }
+  chunk = std::min(chunk, limit + 1);
   for (;;) {
     const ssize_t n = ::read(fd, out.reserve_more(chunk), chunk);
     if (n < 0) {
@@ -50,7 +52,15 @@ Result<void> read_file(const std::string& path, Buffer& out) {
       break;
     }
     out.commit(static_cast<std::size_t>(n));
-    chunk = std::max<std::size_t>(1 << 16, out.size() / 2);
+    if (out.size() > limit) {
+      // An endless or special file (/dev/zero), or one beyond the memory budget.
+      ::close(fd);
+      out.clear();
+      return fail(fmt::format("larger than {} bytes, the memory budget for one input (--max-memory "
+                              "divided among the workers); not read",
+                              limit));
+    }
+    chunk = std::min(std::max<std::size_t>(1 << 16, out.size() / 2), limit + 1 - out.size());
   }
   ::close(fd);
   return {};
@@ -81,14 +91,13 @@ struct Worker::Impl {
     diag::Capture capture; // this input's messages, printed by the driver in input order
     const auto started = Clock::now();
     const ReaderCounters before = m_reader.counters();
-    if (const Result<void> opened = read_file(input.path, m_raw); !opened) {
+    if (const Result<void> opened = read_file(input.path, m_raw, m_pipeline.input_limit); !opened) {
       diag::error("{}: {}", input.path, opened.error());
       result.failed = true;
     } else {
       result.bytes_read = m_raw.size();
       bool gzip = false;
-      const std::string error =
-          decode_into(m_raw.view(), m_pipeline.options.max_decoded_bytes, m_decoded, gzip);
+      const std::string error = decode_into(m_raw.view(), m_pipeline.input_limit, m_decoded, gzip);
       result.bytes_decoded = m_decoded.size();
       const auto decoded = Clock::now();
       result.seconds_decode = seconds(started, decoded);
@@ -136,6 +145,7 @@ struct Worker::Impl {
     std::size_t threshold = 8u << 20; // parse once this much is buffered (grows for huge docs)
     std::string chunk(1u << 20, '\0');
     bool eof = false;
+    bool skipping = false; // inside a document beyond the limit: drop bytes to the next newline
     while (!eof) {
       const ssize_t n = ::read(STDIN_FILENO, chunk.data(), chunk.size());
       if (n < 0) {
@@ -159,6 +169,15 @@ struct Worker::Impl {
         diag::error("<stdin>: {}", decoder.error());
         result.failed = true;
       }
+      if (skipping) {
+        const auto nl = pending.find('\n');
+        result.bytes_decoded += nl == std::string::npos ? pending.size() : nl + 1;
+        pending.erase(0, nl == std::string::npos ? pending.size() : nl + 1);
+        skipping = nl == std::string::npos;
+        if (skipping) {
+          continue;
+        }
+      }
       if (pending.size() < threshold && !eof) {
         continue;
       }
@@ -169,11 +188,18 @@ struct Worker::Impl {
       if (consumed == 0 && pending.size() >= threshold) {
         threshold *= 2; // one document larger than the buffer: let it grow
       }
-      if (pending.size() > m_pipeline.options.max_decoded_bytes) {
-        diag::error("<stdin>: a single document exceeds {} bytes; stopping",
-                    m_pipeline.options.max_decoded_bytes);
+      if (pending.size() > m_pipeline.input_limit) {
+        // One document beyond the budget: reported, and skipped up to the next line without
+        // holding the rest of it; reading goes on after it.
+        diag::error("<stdin>: a single document exceeds {} bytes (the memory budget for one "
+                    "input, --max-memory); skipped up to the next line",
+                    m_pipeline.input_limit);
         result.failed = true;
-        break;
+        result.bytes_decoded += pending.size();
+        pending.clear();
+        pending.shrink_to_fit();
+        threshold = 8u << 20;
+        skipping = true;
       }
       const bool go_on = emit(result.alerts);
       result.alerts.clear();

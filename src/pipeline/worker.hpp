@@ -42,6 +42,9 @@ struct Pipeline {
   const Matcher& matcher;
   const Prefilter& prefilter;
   Enricher& enricher;
+  // The most bytes one input (raw, and decoded) or one stdin document may take: the memory
+  // budget divided among the workers.
+  std::size_t input_limit;
 };
 
 class Worker {
