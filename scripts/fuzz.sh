@@ -13,7 +13,8 @@
 #
 # Environment: FUZZ_BUILD_JOBS (build parallelism, default: all cores), FUZZ_TIMEOUT (seconds
 # one input may take before it counts as a hang, default 10), FUZZ_RSS_MB (memory limit, default
-# 2048), FUZZ_KEEP_GOING=1 (libFuzzer fork mode: go on after a finding to collect several).
+# 2048), FUZZ_KEEP_GOING=1 (libFuzzer fork mode: go on after a finding to collect several),
+# FUZZ_SEED (libFuzzer's random seed; 0, the default, picks a new one each run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,6 +64,7 @@ for harness in "${harnesses[@]}"; do
     find "$seeds" -maxdepth 1 -type f ! -name 'crash-*' ! -name '.*' -exec cp {} "$run/corpus/" \;
   fi
   options=(-max_total_time="$seconds" -timeout="$timeout_s" -rss_limit_mb="$rss_mb"
+    -seed="${FUZZ_SEED:-0}"
     -artifact_prefix="$run/artifacts/" -close_fd_mask=3 -print_final_stats=1)
   if [ -f "tests/fuzz/dicts/$harness.dict" ]; then
     options+=(-dict="tests/fuzz/dicts/$harness.dict")

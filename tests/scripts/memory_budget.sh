@@ -42,7 +42,15 @@ expect_eq "huge stdin document: exit status" "$?" 2
 expect_grep "huge stdin document: reported" '<stdin>: a single document exceeds [0-9]+ bytes' "$work/huge.err"
 expect_eq "huge stdin document: later records alert" "$(grep -c '^  rule ' "$work/huge.out")" "$expected"
 
-# 4. A bad size is a usage error.
+# 4. Under a 4 GiB address-space limit (ulimit -v) trailwatch still runs with the default
+#    budget, and an endless file is still stopped with an error, not bad_alloc.
+(ulimit -v 4194304 && "$bin" --no-geoip -j2 examples/AWSLogs >"$work/ulimit.out" 2>"$work/ulimit.err")
+expect_eq "ulimit -v 4G: examples exit status" "$?" 0
+(ulimit -v 4194304 && "$bin" --no-geoip -j2 /dev/zero examples/AWSLogs >/dev/null 2>"$work/ulimit-zero.err")
+expect_eq "ulimit -v 4G: /dev/zero exit status" "$?" 2
+expect_grep "ulimit -v 4G: /dev/zero stopped by the budget" '/dev/zero: larger than' "$work/ulimit-zero.err"
+
+# 5. A bad size is a usage error.
 "$bin" --no-geoip --max-memory lots tests/data/ndjson.jsonl >/dev/null 2>"$work/size.err"
 expect_eq "bad --max-memory: exit status" "$?" 2
 expect_grep "bad --max-memory: message" 'max-memory: expected a size' "$work/size.err"
