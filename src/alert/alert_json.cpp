@@ -123,14 +123,10 @@ void write_launch(util::JsonWriter& w, const LaunchFacts& l) {
 // "fields": {"name": "value" | ["v1", "v2"] | null} in the rule's order.
 void write_rule_fields(util::JsonWriter& w, const Alert& alert) {
   w.key("fields").begin_object();
-  std::vector<std::string> values;
-  for (const auto& name : alert.fields) {
-    values.clear();
-    std::string error;
-    if (const auto field = Field::resolve(name, error)) {
-      field->values(alert.event, alert.geo, values);
-    }
-    w.key(name);
+  const auto all_values = trailwatch::field_values(alert.fields, alert.event, alert.geo);
+  for (std::size_t i = 0; i < alert.fields.size(); ++i) {
+    const auto& values = all_values[i];
+    w.key(alert.fields[i]);
     if (values.empty()) {
       w.null();
     } else if (values.size() == 1) {

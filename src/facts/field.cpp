@@ -130,6 +130,18 @@ void Field::values(const Event& event, const GeoInfo& geo, std::vector<std::stri
   }
 }
 
+std::vector<std::vector<std::string>> field_values(const std::vector<std::string>& names,
+                                                   const Event& event, const GeoInfo& geo) {
+  std::vector<std::vector<std::string>> out(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::string error;
+    if (const auto field = Field::resolve(names[i], error)) {
+      field->values(event, geo, out[i]);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string_view> Field::common_names() {
   std::vector<std::string_view> names;
   for (const auto& common : k_common) {

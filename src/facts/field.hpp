@@ -65,4 +65,9 @@ private:
   Common m_common = Common::none;
 };
 
+// The values of the fields named `names` (a rule's Sigma `fields:`) for `event`, in order; a
+// name that does not resolve has none. The one place sinks turn `fields:` into values.
+std::vector<std::vector<std::string>> field_values(const std::vector<std::string>& names,
+                                                   const Event& event, const GeoInfo& geo);
+
 } // namespace trailwatch

@@ -141,13 +141,10 @@ private:
   // "  fields name=value name=v1,v2 name=-": the rule's Sigma `fields:` and their values.
   static std::string format_rule_fields(const Alert& alert) {
     std::string out = "  fields";
-    std::vector<std::string> values;
-    for (const auto& name : alert.fields) {
-      values.clear();
-      std::string error;
-      if (const auto field = Field::resolve(name, error)) {
-        field->values(alert.event, alert.geo, values);
-      }
+    const auto all_values = trailwatch::field_values(alert.fields, alert.event, alert.geo);
+    for (std::size_t i = 0; i < alert.fields.size(); ++i) {
+      const auto& name = alert.fields[i];
+      const auto& values = all_values[i];
       const std::string joined = values.empty() ? "-" : util::join(values, ",");
       out += fmt::format(" {}={}", util::printable(name),
                          util::printable(truncate_bytes(joined, k_max_field_bytes)));

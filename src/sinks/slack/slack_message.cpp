@@ -268,13 +268,10 @@ std::string or_dash(std::string text) {
 // The rule's Sigma `fields:` as "name: value · name: v1, v2" (empty when the rule lists none).
 std::string rule_fields_text(const Alert& alert) {
   std::string out;
-  std::vector<std::string> values;
-  for (const auto& name : alert.fields) {
-    values.clear();
-    std::string error;
-    if (const auto field = Field::resolve(name, error)) {
-      field->values(alert.event, alert.geo, values);
-    }
+  const auto all_values = trailwatch::field_values(alert.fields, alert.event, alert.geo);
+  for (std::size_t i = 0; i < alert.fields.size(); ++i) {
+    const auto& name = alert.fields[i];
+    const auto& values = all_values[i];
     if (!out.empty()) {
       out += std::string(k_separator);
     }
