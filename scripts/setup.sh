@@ -10,7 +10,7 @@ if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 
 packages=(
   build-essential cmake pkg-config git ca-certificates
-  libsimdjson-dev libcli11-dev libfmt-dev libyaml-cpp-dev libexpected-dev
+  libsimdjson-dev libcli11-dev libfmt-dev libyaml-cpp-dev libexpected-dev libre2-dev
   libdeflate-dev zlib1g-dev libmaxminddb-dev libcurl4-openssl-dev libsqlite3-dev
   libgtest-dev libgmock-dev
   python3 perl libmaxmind-db-writer-perl mmdb-bin

@@ -19,7 +19,7 @@ bool value_matches(const FieldTest& test, std::size_t pattern_index, const std::
     return address && test.cidrs[pattern_index].contains(*address);
   }
   if (test.modifiers & mod_re) {
-    return std::regex_search(value, test.regexes[pattern_index]);
+    return RE2::PartialMatch(value, *test.regexes[pattern_index]);
   }
   if (test.modifiers & (mod_gt | mod_gte | mod_lt | mod_lte)) {
     double number = 0;
@@ -49,10 +49,31 @@ std::size_t pattern_count(const FieldTest& test) {
   if (test.modifiers & mod_re) {
     return test.regexes.size();
   }
+  if (test.modifiers & mod_fieldref) {
+    return test.refs.size();
+  }
   if (test.modifiers & (mod_gt | mod_gte | mod_lt | mod_lte)) {
     return test.numbers.size();
   }
   return test.patterns.size();
+}
+
+// fieldref: `value` against another field's value `other`, ignoring ASCII case: equal, or with
+// startswith / endswith / contains, `value` starts with, ends with or contains `other`. The other
+// field's value is taken literally (a '*' in it is not a wildcard).
+bool relates(std::string_view value, std::string_view other, std::uint32_t modifiers) {
+  const std::string a = util::to_lower(value);
+  const std::string b = util::to_lower(other);
+  if (modifiers & mod_contains) {
+    return a.find(b) != std::string::npos;
+  }
+  if (modifiers & mod_startswith) {
+    return a.starts_with(b);
+  }
+  if (modifiers & mod_endswith) {
+    return a.ends_with(b);
+  }
+  return a == b;
 }
 
 bool test_holds(const FieldTest& test, const Event& event, const GeoInfo& geo,
@@ -69,7 +90,17 @@ bool test_holds(const FieldTest& test, const Event& event, const GeoInfo& geo,
   if (patterns == 0) {
     return false; // an empty watch list matches nothing
   }
+  std::vector<std::string> other; // fieldref: the values of the referenced field
   auto pattern_met = [&](std::size_t i) {
+    if (test.modifiers & mod_fieldref) {
+      other.clear();
+      test.refs[i].values(event, geo, other);
+      return std::any_of(scratch.begin(), scratch.end(), [&](const std::string& value) {
+        return std::any_of(other.begin(), other.end(), [&](const std::string& ref) {
+          return relates(value, ref, test.modifiers);
+        });
+      });
+    }
     return std::any_of(scratch.begin(), scratch.end(),
                        [&](const std::string& value) { return value_matches(test, i, value); });
   };

@@ -15,7 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
+#include <re2/re2.h>
 #include <string>
 #include <vector>
 
@@ -35,6 +35,10 @@ enum Modifier : std::uint32_t {
   mod_lte = 1u << 9,
   mod_re = 1u << 10,
   mod_expand = 1u << 11,
+  mod_fieldref = 1u << 12, // values name other fields; compare with their values
+  mod_i = 1u << 13,        // re: case-insensitive
+  mod_m = 1u << 14,        // re: ^ and $ match at line breaks
+  mod_s = 1u << 15,        // re: . matches a line break
 };
 
 // One `field|modifiers: values` entry of a selection.
@@ -44,9 +48,11 @@ struct FieldTest {
   std::vector<std::string> patterns; // wildcard patterns (contains/startswith/endswith applied)
   std::vector<double> numbers;       // gt/gte/lt/lte
   std::vector<util::Cidr> cidrs;     // cidr
-  std::vector<std::regex> regexes;   // re
-  bool expect_null = false;          // value `null`: the field must be absent
-  bool exists = true;                // exists: true/false
+  // re: RE2 (linear time, whatever the value); shared because RE2 objects cannot be copied.
+  std::vector<std::shared_ptr<const re2::RE2>> regexes;
+  std::vector<Field> refs;  // fieldref: the fields whose values are compared
+  bool expect_null = false; // value `null`: the field must be absent
+  bool exists = true;       // exists: true/false
 };
 
 // A named selection: a map (all tests hold) or a list of maps (any map holds).

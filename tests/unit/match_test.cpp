@@ -6,6 +6,7 @@
 #include "rules/match.hpp"
 
 #include "facts/event_builder.hpp"
+#include "trailwatch/error.hpp"
 
 #include "temp_dir.hpp"
 #include <algorithm>
@@ -545,6 +546,65 @@ TEST(MatchRawPaths, RuleOnRawPathCanMatchAnyEventNameOnlyWhenUnrestricted) {
       load_inline("  selection:\n    eventName: PutBucketPolicy\n    requestParameters.name: x\n"
                   "  condition: selection\n");
   EXPECT_EQ(one.rules.at(0).event_names, std::vector<std::string>{"PutBucketPolicy"});
+}
+
+// Issue 10 (first steps): regular expressions run on RE2 (linear time) with Sigma's i, m and s
+// flags; fieldref compares a field with another field of the same record.
+
+TEST(MatchRegex, LinearTimeOnHugeValuesAndNoCrash) {
+  // std::regex overflowed its stack (SIGSEGV) on a 50 kB value and was exponential on this one.
+  const RuleSet set = load_selection("userAgent|re: '^(a+)+$'");
+  EXPECT_TRUE(matches(set, with_agent(std::string(50000, 'a'))));
+  EXPECT_FALSE(matches(set, with_agent(std::string(50000, 'a') + "!")));
+}
+
+TEST(MatchRegex, CaseSensitiveUnlessI) {
+  EXPECT_FALSE(matches(load_selection("userAgent|re: '^AWS-CLI'"), with_agent("aws-cli/2")));
+  EXPECT_TRUE(matches(load_selection("userAgent|re|i: '^AWS-CLI'"), with_agent("aws-cli/2")));
+}
+
+TEST(MatchRegex, MultilineAndDotAll) {
+  const Event e = with_agent("first line\nsecond line");
+  EXPECT_FALSE(matches(load_selection("userAgent|re: '^second'"), e));
+  EXPECT_TRUE(matches(load_selection("userAgent|re|m: '^second'"), e));
+  EXPECT_FALSE(matches(load_selection("userAgent|re: 'line.second'"), e));
+  EXPECT_TRUE(matches(load_selection("userAgent|re|s: 'line.second'"), e));
+}
+
+TEST(MatchRegex, BadPatternAndStrayFlagsAreRuleErrors) {
+  EXPECT_THROW(load_selection("userAgent|re: '(unclosed'"), Fatal);
+  EXPECT_THROW(load_selection("userAgent|i: 'x'"), Fatal);
+}
+
+TEST(MatchFieldref, ComparesWithAnotherFieldOfTheRecord) {
+  const Event same = from_json(R"({"eventName":"UpdateLoginProfile","userIdentity":{"userName":)"
+                               R"("Alice","arn":"arn:aws:iam::1:user/alice"},)"
+                               R"("requestParameters":{"userName":"alice"}})");
+  const Event other = from_json(R"({"eventName":"UpdateLoginProfile","userIdentity":{"userName":)"
+                                R"("mallory","arn":"arn:aws:iam::1:user/mallory"},)"
+                                R"("requestParameters":{"userName":"alice"}})");
+  const RuleSet equal =
+      load_selection("userIdentity.userName|fieldref: requestParameters.userName");
+  EXPECT_TRUE(matches(equal, same)); // equal ignoring case
+  EXPECT_FALSE(matches(equal, other));
+  const RuleSet ends =
+      load_selection("userIdentity.arn|fieldref|endswith: requestParameters.userName");
+  EXPECT_TRUE(matches(ends, same));
+  EXPECT_FALSE(matches(ends, other));
+  const RuleSet absent = load_selection("userIdentity.userName|fieldref: requestParameters.nope");
+  EXPECT_FALSE(matches(absent, same));
+  EXPECT_THROW(load_selection("userIdentity.userName|fieldref: trailwatch.nope"), Fatal);
+}
+
+TEST(SigmaHQ, EveryAwsCloudTrailRuleLoads) {
+  const fs::path rules = fs::path(TRAILWATCH_SHARED_FIXTURES).parent_path() / "sigma" / "rules";
+  if (!fs::is_directory(rules)) {
+    GTEST_SKIP() << rules << " is absent (../shared/fixtures)";
+  }
+  RuleSet set;
+  const auto errors = lint_rules({rules.string()}, &set);
+  EXPECT_TRUE(errors.empty()) << errors.size() << " errors, first: " << errors.front();
+  EXPECT_GE(set.rules.size(), 57u);
 }
 
 } // namespace
