@@ -41,9 +41,20 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+namespace {
+
+// Sigma's escapes: a backslash escapes only `*`, `?` and another backslash; before any other
+// character (or at the end) it is a plain backslash, so `C:\Windows` means what it says.
+bool is_escape(std::string_view pattern, std::size_t i) {
+  return pattern[i] == '\\' && i + 1 < pattern.size() &&
+         (pattern[i + 1] == '*' || pattern[i + 1] == '?' || pattern[i + 1] == '\\');
+}
+
+} // namespace
+
 bool has_wildcards(std::string_view pattern) {
   for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '\\') {
+    if (is_escape(pattern, i)) {
       ++i;
     } else if (pattern[i] == '*' || pattern[i] == '?') {
       return true;
@@ -62,7 +73,7 @@ bool wildcard_match(std::string_view pattern, std::string_view text) {
       char pc = pattern[p];
       bool literal = false;
       std::size_t width = 1;
-      if (pc == '\\' && p + 1 < pattern.size()) {
+      if (is_escape(pattern, p)) {
         pc = pattern[p + 1];
         literal = true;
         width = 2;

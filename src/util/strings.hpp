@@ -14,7 +14,7 @@ std::string to_lower(std::string_view text);
 // Removes leading and trailing ASCII white space.
 std::string_view trim(std::string_view text);
 // Sigma wildcard match, ASCII case-insensitive: `*` any run, `?` one character, `\*` `\?` `\\`
-// literal.
+// literal; a backslash before any other character is itself (`C:\Windows`).
 bool wildcard_match(std::string_view pattern, std::string_view text);
 // True when `pattern` holds an unescaped `*` or `?`.
 bool has_wildcards(std::string_view pattern);

@@ -68,6 +68,13 @@ TEST(WildcardMatch, Escapes) {
   EXPECT_TRUE(wildcard_match("*\\*", "xyz*"));
   EXPECT_FALSE(wildcard_match("*\\*", "xyz"));
   EXPECT_TRUE(wildcard_match("a\\", "a\\")); // a lone trailing backslash is literal
+  // Issue 10: a single backslash before another character is a plain backslash (Sigma spec).
+  EXPECT_TRUE(wildcard_match("C:\\Windows\\\\*", "c:\\windows\\system32"));
+  EXPECT_TRUE(wildcard_match("C:\\Windows\\*", "C:\\Windows*")); // \* is an escaped star
+  EXPECT_FALSE(wildcard_match("C:\\Windows", "C:Windows"));
+  EXPECT_TRUE(wildcard_match("\\\\*", "\\anything")); // escaped backslash, then a wildcard
+  EXPECT_FALSE(util::has_wildcards("C:\\Windows\\\\x"));
+  EXPECT_TRUE(util::has_wildcards("\\\\*"));
 }
 
 TEST(WildcardMatch, PathologicalPatternsStayCorrect) {
