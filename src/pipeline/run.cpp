@@ -138,8 +138,12 @@ int run_scan(const Options& options) {
   // 3 + 4. Map on the workers, reduce here in input order.
   const Prefilter prefilter(matcher.event_names(), !matcher.wants_all() && !options.full_parse);
   const unsigned workers = std::max(1u, std::min<unsigned>(options.jobs, inputs.size()));
-  const Pipeline pipeline{options, matcher, prefilter, *enricher,
-                          std::max<std::size_t>(options.max_memory / workers, 1u << 20)};
+  const Pipeline pipeline{options,
+                          matcher,
+                          prefilter,
+                          *enricher,
+                          std::max<std::size_t>(options.max_memory / workers, 1u << 20),
+                          options.max_memory / 4};
   Delivery delivery(sinks, state.get(), options);
   // Progress only for files: a stdin stream has no known size.
   Progress progress(options.progress && std::none_of(inputs.begin(), inputs.end(),

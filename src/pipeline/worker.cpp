@@ -106,8 +106,10 @@ struct Worker::Impl {
         diag::error("{}: {}; reading the {} bytes before it", input.path, error, m_decoded.size());
         result.failed = true;
       }
-      if (m_decoded.size() == 0 && error.empty()) {
-        diag::warning("{}: empty input", input.path);
+      if (m_decoded.size() == 0) {
+        if (error.empty()) {
+          diag::warning("{}: empty input", input.path);
+        } // else: the decoding error said it all
       } else if (!starts_like_json(m_decoded.view())) {
         // Not JSON at all (a README or binary file): one line, not one error per "document".
         ++result.counters.skipped_other;
@@ -188,12 +190,12 @@ struct Worker::Impl {
       if (consumed == 0 && pending.size() >= threshold) {
         threshold *= 2; // one document larger than the buffer: let it grow
       }
-      if (pending.size() > m_pipeline.input_limit) {
+      if (pending.size() > m_pipeline.document_limit) {
         // One document beyond the budget: reported, and skipped up to the next line without
         // holding the rest of it; reading goes on after it.
-        diag::error("<stdin>: a single document exceeds {} bytes (the memory budget for one "
-                    "input, --max-memory); skipped up to the next line",
-                    m_pipeline.input_limit);
+        diag::error("<stdin>: a single document exceeds {} bytes (a quarter of the memory "
+                    "budget, --max-memory); skipped up to the next line",
+                    m_pipeline.document_limit);
         result.failed = true;
         result.bytes_decoded += pending.size();
         pending.clear();

@@ -45,6 +45,9 @@ struct Pipeline {
   // The most bytes one input (raw, and decoded) or one stdin document may take: the memory
   // budget divided among the workers.
   std::size_t input_limit;
+  // The most bytes one document on stdin may take (a quarter of the budget): a stream holds
+  // many documents, and one beyond this is reported and skipped without holding it all.
+  std::size_t document_limit;
 };
 
 class Worker {
