@@ -39,7 +39,11 @@ bool value_matches(const FieldTest& test, std::size_t pattern_index, const std::
     }
     return number <= bound;
   }
-  return util::wildcard_match(test.patterns[pattern_index], value);
+  const bool cased = (test.modifiers & mod_cased) != 0;
+  const auto& group = test.patterns[pattern_index];
+  return std::any_of(group.begin(), group.end(), [&](const std::string& pattern) {
+    return util::wildcard_match(pattern, value, cased);
+  });
 }
 
 std::size_t pattern_count(const FieldTest& test) {
@@ -76,8 +80,8 @@ bool relates(std::string_view value, std::string_view other, std::uint32_t modif
   return a == b;
 }
 
-bool test_holds(const FieldTest& test, const Event& event, const GeoInfo& geo,
-                std::vector<std::string>& scratch) {
+bool test_matches(const FieldTest& test, const Event& event, const GeoInfo& geo,
+                  std::vector<std::string>& scratch) {
   scratch.clear();
   test.field.values(event, geo, scratch);
   if (test.modifiers & mod_exists) {
@@ -118,6 +122,14 @@ bool test_holds(const FieldTest& test, const Event& event, const GeoInfo& geo,
     }
   }
   return false;
+}
+
+// neq: the test holds when no value of the field equals any of the rule's values (an absent
+// field included), as `not field: values` would.
+bool test_holds(const FieldTest& test, const Event& event, const GeoInfo& geo,
+                std::vector<std::string>& scratch) {
+  const bool matched = test_matches(test, event, geo, scratch);
+  return (test.modifiers & mod_neq) ? !matched : matched;
 }
 
 bool selection_holds(const Selection& selection, const Event& event, const GeoInfo& geo,

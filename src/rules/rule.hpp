@@ -35,19 +35,24 @@ enum Modifier : std::uint32_t {
   mod_lte = 1u << 9,
   mod_re = 1u << 10,
   mod_expand = 1u << 11,
-  mod_fieldref = 1u << 12, // values name other fields; compare with their values
-  mod_i = 1u << 13,        // re: case-insensitive
-  mod_m = 1u << 14,        // re: ^ and $ match at line breaks
-  mod_s = 1u << 15,        // re: . matches a line break
+  mod_fieldref = 1u << 12,  // values name other fields; compare with their values
+  mod_i = 1u << 13,         // re: case-insensitive
+  mod_m = 1u << 14,         // re: ^ and $ match at line breaks
+  mod_s = 1u << 15,         // re: . matches a line break
+  mod_cased = 1u << 16,     // compare case-sensitively
+  mod_neq = 1u << 17,       // holds when no value equals any of the rule's values
+  mod_transform = 1u << 18, // values were transformed (base64, utf16, windash…)
 };
 
 // One `field|modifiers: values` entry of a selection.
 struct FieldTest {
   Field field; // what the test reads (a fact, a common field or a raw path)
   std::uint32_t modifiers = 0;
-  std::vector<std::string> patterns; // wildcard patterns (contains/startswith/endswith applied)
-  std::vector<double> numbers;       // gt/gte/lt/lte
-  std::vector<util::Cidr> cidrs;     // cidr
+  // Wildcard patterns (contains/startswith/endswith applied), one group per rule value: the
+  // variants value transforms made of it (a value matches the group when it matches any).
+  std::vector<std::vector<std::string>> patterns;
+  std::vector<double> numbers;   // gt/gte/lt/lte
+  std::vector<util::Cidr> cidrs; // cidr
   // re: RE2 (linear time, whatever the value); shared because RE2 objects cannot be copied.
   std::vector<std::shared_ptr<const re2::RE2>> regexes;
   std::vector<Field> refs;  // fieldref: the fields whose values are compared

