@@ -6,12 +6,47 @@
 #include "rules/match.hpp"
 
 #include "util/strings.hpp"
+#include "util/time.hpp"
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
+#include <ctime>
+#include <optional>
 
 namespace trailwatch {
 namespace {
+
+// The `part` of the RFC 3339 time `value` in UTC (ISO 8601 week for `week`), or nothing.
+std::optional<int> time_part(const std::string& value, TimePart part) {
+  const auto seconds = util::parse_rfc3339(value);
+  if (!seconds) {
+    return std::nullopt;
+  }
+  const std::time_t t = static_cast<std::time_t>(*seconds);
+  std::tm tm{};
+  if (::gmtime_r(&t, &tm) == nullptr) {
+    return std::nullopt;
+  }
+  switch (part) {
+  case TimePart::minute:
+    return tm.tm_min;
+  case TimePart::hour:
+    return tm.tm_hour;
+  case TimePart::day:
+    return tm.tm_mday;
+  case TimePart::week: {
+    char week[4] = {};
+    std::strftime(week, sizeof week, "%V", &tm);
+    return std::atoi(week);
+  }
+  case TimePart::month:
+    return tm.tm_mon + 1;
+  case TimePart::year:
+    return tm.tm_year + 1900;
+  }
+  return std::nullopt;
+}
 
 bool value_matches(const FieldTest& test, std::size_t pattern_index, const std::string& value) {
   if (test.modifiers & mod_cidr) {
@@ -21,11 +56,22 @@ bool value_matches(const FieldTest& test, std::size_t pattern_index, const std::
   if (test.modifiers & mod_re) {
     return RE2::PartialMatch(value, *test.regexes[pattern_index]);
   }
-  if (test.modifiers & (mod_gt | mod_gte | mod_lt | mod_lte)) {
+  if (test.modifiers & (mod_gt | mod_gte | mod_lt | mod_lte | mod_time)) {
     double number = 0;
-    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
-    if (ec != std::errc() || end != value.data() + value.size()) {
-      return false;
+    if (test.modifiers & mod_time) {
+      const auto part = time_part(value, test.time_part);
+      if (!part) {
+        return false; // not a time
+      }
+      number = *part;
+      if (!(test.modifiers & (mod_gt | mod_gte | mod_lt | mod_lte))) {
+        return number == test.numbers[pattern_index];
+      }
+    } else {
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+      if (ec != std::errc() || end != value.data() + value.size()) {
+        return false;
+      }
     }
     const double bound = test.numbers[pattern_index];
     if (test.modifiers & mod_gt) {
@@ -56,7 +102,7 @@ std::size_t pattern_count(const FieldTest& test) {
   if (test.modifiers & mod_fieldref) {
     return test.refs.size();
   }
-  if (test.modifiers & (mod_gt | mod_gte | mod_lt | mod_lte)) {
+  if (test.modifiers & (mod_gt | mod_gte | mod_lt | mod_lte | mod_time)) {
     return test.numbers.size();
   }
   return test.patterns.size();

@@ -42,7 +42,11 @@ enum Modifier : std::uint32_t {
   mod_cased = 1u << 16,     // compare case-sensitively
   mod_neq = 1u << 17,       // holds when no value equals any of the rule's values
   mod_transform = 1u << 18, // values were transformed (base64, utf16, windash…)
+  mod_time = 1u << 19,      // minute/hour/day/week/month/year: compare a part of the time
 };
+
+// The part of a time value the time modifiers compare (UTC).
+enum class TimePart { minute, hour, day, week, month, year };
 
 // One `field|modifiers: values` entry of a selection.
 struct FieldTest {
@@ -51,8 +55,9 @@ struct FieldTest {
   // Wildcard patterns (contains/startswith/endswith applied), one group per rule value: the
   // variants value transforms made of it (a value matches the group when it matches any).
   std::vector<std::vector<std::string>> patterns;
-  std::vector<double> numbers;   // gt/gte/lt/lte
-  std::vector<util::Cidr> cidrs; // cidr
+  std::vector<double> numbers;         // gt/gte/lt/lte, and the time modifiers' values
+  TimePart time_part = TimePart::hour; // with mod_time
+  std::vector<util::Cidr> cidrs;       // cidr
   // re: RE2 (linear time, whatever the value); shared because RE2 objects cannot be copied.
   std::vector<std::shared_ptr<const re2::RE2>> regexes;
   std::vector<Field> refs;  // fieldref: the fields whose values are compared

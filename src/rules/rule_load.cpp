@@ -207,6 +207,16 @@ void build_test(const std::string& key, const YAML::Node& key_node, const YAML::
   }
   std::vector<ValueTransform> transforms; // in the order written
   for (std::size_t i = 1; i < parts.size(); ++i) {
+    static constexpr std::pair<std::string_view, TimePart> k_time_parts[] = {
+        {"minute", TimePart::minute}, {"hour", TimePart::hour},   {"day", TimePart::day},
+        {"week", TimePart::week},     {"month", TimePart::month}, {"year", TimePart::year}};
+    if (const auto part = std::find_if(std::begin(k_time_parts), std::end(k_time_parts),
+                                       [&](const auto& p) { return p.first == parts[i]; });
+        part != std::end(k_time_parts)) {
+      test.modifiers |= mod_time;
+      test.time_part = part->second;
+      continue;
+    }
     ValueTransform transform;
     if (parse_value_transform(parts[i], transform)) {
       transforms.push_back(transform);
@@ -289,7 +299,7 @@ void build_test(const std::string& key, const YAML::Node& key_node, const YAML::
       return;
     }
     test.exists = raw[0] == "true";
-  } else if (test.modifiers & (mod_gt | mod_gte | mod_lt | mod_lte)) {
+  } else if (test.modifiers & (mod_gt | mod_gte | mod_lt | mod_lte | mod_time)) {
     for (const auto& value : raw) {
       try {
         std::size_t used = 0;

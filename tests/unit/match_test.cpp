@@ -677,5 +677,22 @@ TEST(MatchModifiers, AllNeedsEveryValueNotEveryVariant) {
       matches(load_selection("requestParameters.d|base64offset|contains|all: [one, four]"), e));
 }
 
+TEST(MatchModifiers, TimePartsOfEventTime) {
+  // 2026-11-29T03:04:05Z is a Sunday in ISO week 48.
+  const Event e = from_json(R"({"eventName":"X","eventTime":"2026-11-29T03:04:05Z"})");
+  EXPECT_TRUE(matches(load_selection("eventTime|hour: 3"), e));
+  EXPECT_FALSE(matches(load_selection("eventTime|hour: 4"), e));
+  EXPECT_TRUE(matches(load_selection("eventTime|minute: 4"), e));
+  EXPECT_TRUE(matches(load_selection("eventTime|day: 29"), e));
+  EXPECT_TRUE(matches(load_selection("eventTime|week: 48"), e));
+  EXPECT_TRUE(matches(load_selection("eventTime|month: 11"), e));
+  EXPECT_TRUE(matches(load_selection("eventTime|year: 2026"), e));
+  EXPECT_TRUE(matches(load_selection("eventTime|hour: [1, 2, 3]"), e));
+  // Off hours: before 06:00 UTC.
+  EXPECT_TRUE(matches(load_selection("eventTime|hour|lt: 6"), e));
+  EXPECT_FALSE(matches(load_selection("eventTime|hour|gte: 6"), e));
+  EXPECT_THROW(load_selection("eventTime|hour: three"), Fatal);
+}
+
 } // namespace
 } // namespace trailwatch
