@@ -88,34 +88,49 @@ template <std::size_t N> std::string join_names(const std::string_view (&names)[
   return out;
 }
 
-// The number of YAML documents in `text`: one per `---` line, plus one for content before the
-// first (comments and blank lines are not content). An empty file holds none.
-std::size_t count_yaml_documents(std::string_view text) {
-  std::size_t documents = 0;
-  bool content = false; // content seen in the current document
-  bool opened = false;  // the current document was opened by a `---` line
-  std::size_t start = 0;
-  while (start <= text.size()) {
+// The YAML documents of `text`, split at its `---` lines (yaml-cpp 0.7's LoadAll never returns
+// on some inputs, so documents are found here and each is read with YAML::Load). Each document
+// keeps its place: the other documents' lines are left blank, so yaml-cpp's line numbers are
+// the file's. Documents without content (comments, blank lines) are dropped.
+std::vector<std::string> yaml_documents(std::string_view text) {
+  std::vector<std::string_view> lines;
+  for (std::size_t start = 0; start <= text.size();) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) {
       end = text.size();
     }
-    std::string_view line = text.substr(start, end - start);
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  auto is_separator = [](std::string_view line) {
     if (!line.empty() && line.back() == '\r') {
       line.remove_suffix(1);
     }
-    if (line == "---" || line.starts_with("--- ") || line.starts_with("---\t")) {
-      documents += (content && !opened) ? 2 : 1;
-      content = false;
-      opened = true;
-    } else if (!line.empty() && line[0] != '#' &&
-               line.find_first_not_of(" \t") != std::string_view::npos && line != "...") {
-      content = true;
+    return line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
+  };
+  auto is_content = [](std::string_view line) {
+    const auto first = line.find_first_not_of(" \t\r");
+    return first != std::string_view::npos && line[first] != '#' && line.substr(first) != "...";
+  };
+  std::vector<std::string> documents;
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i <= lines.size(); ++i) {
+    if (i < lines.size() && !is_separator(lines[i])) {
+      continue;
     }
-    start = end + 1;
-  }
-  if (content && !opened) {
-    ++documents;
+    bool content = false;
+    for (std::size_t k = begin; k < i; ++k) {
+      content = content || is_content(lines[k]);
+    }
+    if (content) {
+      std::string document(begin, '\n');
+      for (std::size_t k = begin; k < i; ++k) {
+        document += lines[k];
+        document += '\n';
+      }
+      documents.push_back(std::move(document));
+    }
+    begin = i + 1;
   }
   return documents;
 }
@@ -646,40 +661,39 @@ std::vector<std::string> lint_rules(const std::vector<std::string>& paths, RuleS
   RuleSet set;
   std::vector<PendingRule> pending;
   for (const auto& file : files) {
-    YAML::Node doc;
-    try {
-      // yaml-cpp 0.7's LoadAll never returns on some inputs (a stray ',' at document level
-      // makes empty documents forever), so documents are counted by their `---` lines here and
-      // the one document is read with YAML::Load.
-      std::ifstream in(file, std::ios::binary);
-      std::ostringstream text;
-      text << in.rdbuf();
-      if (!in) {
-        errors.add_plain(fmt::format("{}: cannot read: {}", file, std::strerror(errno)));
-        continue;
-      }
-      const std::size_t documents = count_yaml_documents(text.str());
-      if (documents != 1) {
-        errors.add_plain(fmt::format("{}: expected exactly one YAML document (one rule per file), "
-                                     "found {}",
-                                     file, documents));
-        continue;
-      }
-      doc = YAML::Load(text.str());
-    } catch (const YAML::Exception& e) {
-      errors.add_plain(fmt::format("{}:{}: {}", file, e.mark.line + 1, e.msg));
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      errors.add_plain(fmt::format("{}: cannot read: {}", file, std::strerror(errno)));
       continue;
     }
-    if (!doc.IsMap()) {
-      errors.add(file, doc, "expected a rule or a watch list (a YAML map)");
-      continue;
+    // A file may hold several documents (Sigma rule collections); each is a rule or a watch list.
+    const std::vector<std::string> documents = yaml_documents(text.str());
+    if (documents.empty()) {
+      errors.add_plain(fmt::format("{}: no YAML document (an empty rules file)", file));
     }
-    if (doc["detection"].IsDefined()) {
-      load_rule_file(file, doc, pending, errors);
-    } else if (doc["values"].IsDefined()) {
-      load_watchlist_file(file, doc, set, errors);
-    } else {
-      errors.add(file, doc, "neither a rule (no 'detection') nor a watch list (no 'values')");
+    for (const auto& document : documents) {
+      YAML::Node doc;
+      try {
+        doc = YAML::Load(document);
+      } catch (const YAML::Exception& e) {
+        errors.add_plain(fmt::format("{}:{}: {}", file, e.mark.line + 1, e.msg));
+        continue;
+      }
+      if (!doc.IsMap()) {
+        errors.add(file, doc, "expected a rule or a watch list (a YAML map)");
+      } else if (doc["correlation"].IsDefined()) {
+        errors.add(file, doc["correlation"],
+                   "Sigma correlation rules are not supported yet (their base rules in the "
+                   "same file load)");
+      } else if (doc["detection"].IsDefined()) {
+        load_rule_file(file, doc, pending, errors);
+      } else if (doc["values"].IsDefined()) {
+        load_watchlist_file(file, doc, set, errors);
+      } else {
+        errors.add(file, doc, "neither a rule (no 'detection') nor a watch list (no 'values')");
+      }
     }
   }
   std::set<std::string> ids;

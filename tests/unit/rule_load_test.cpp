@@ -390,13 +390,44 @@ TEST(RuleLoad, ShippedFixtureErrorsAreAllReported) {
       << joined(errors);
 }
 
-TEST(RuleLoad, TwoYamlDocumentsRejected) {
+// Issue 10: a file may hold several documents (Sigma rule collections); each loads, errors keep
+// the file's line numbers, and a correlation document is reported (issue 11).
+TEST(RuleLoad, SeveralYamlDocumentsLoadEach) {
   TempDir dir;
-  const auto errors =
-      lint_one(dir, rule_text() + "---\n" + rule_text("00000000-0000-4000-8000-000000000002"));
+  dir.write("two.yml",
+            "---\n" + rule_text() + "---\n" + rule_text("00000000-0000-4000-8000-000000000002"));
+  RuleSet set;
+  const auto errors = lint_rules({dir.path()}, &set);
+  EXPECT_TRUE(errors.empty()) << joined(errors);
+  EXPECT_EQ(set.rules.size(), 2u);
+}
+
+TEST(RuleLoad, ErrorsInALaterDocumentNameTheFileLine) {
+  TempDir dir;
+  // The second document starts on line 13 (after the first rule's 11 lines and the separator);
+  // its level is its line 7: line 19 of the file.
+  const std::string second = rule_text("00000000-0000-4000-8000-000000000002");
+  std::string bad = second;
+  bad.replace(bad.find("level: high"), 11, "level: urgent");
+  const std::string first = rule_text();
+  const auto errors = lint_one(dir, first + "---\n" + bad);
   ASSERT_EQ(errors.size(), 1u) << joined(errors);
-  EXPECT_NE(errors[0].find("rule.yml"), std::string::npos) << errors[0];
-  EXPECT_NE(errors[0].find("exactly one YAML document"), std::string::npos) << errors[0];
+  const auto first_lines = static_cast<std::size_t>(std::count(first.begin(), first.end(), '\n'));
+  EXPECT_NE(errors[0].find("rule.yml:" + std::to_string(first_lines + 1 + 7) + ": unknown level"),
+            std::string::npos)
+      << errors[0];
+}
+
+TEST(RuleLoad, DuplicateIdsAcrossDocumentsAndCorrelationsAreReported) {
+  TempDir dir;
+  const auto same = lint_one(dir, rule_text() + "---\n" + rule_text());
+  EXPECT_TRUE(any_contains(same, "is used by another rule")) << joined(same);
+  TempDir dir2;
+  const auto correlation =
+      lint_one(dir2, rule_text() + "---\ntitle: Many\nname: many\ncorrelation:\n  type: "
+                                   "event_count\n  rules: [x]\n  timespan: 5m\n");
+  EXPECT_TRUE(any_contains(correlation, "correlation rules are not supported yet"))
+      << joined(correlation);
 }
 
 TEST(RuleLoad, YamlSyntaxErrorReportsLine) {
