@@ -230,34 +230,46 @@ bool rule_matches(const Rule& rule, const Event& event, const GeoInfo& geo) {
 }
 
 Matcher::Matcher(RuleSet rules) : m_rules(std::move(rules)) {
-  for (const auto& rule : m_rules.rules) {
+  // Index: a record is tested only against the rules that can fire on its eventName, plus the
+  // rules that can match any record. Rules keep their load order, so output does not change.
+  for (std::size_t index = 0; index < m_rules.rules.size(); ++index) {
+    const Rule& rule = m_rules.rules[index];
     m_uses_geo = m_uses_geo || rule.uses_geo;
     if (rule.event_names.empty()) {
       m_wants_all = true;
+      m_any_name.push_back(index);
     }
     for (const auto& name : rule.event_names) {
       if (std::find(m_event_names.begin(), m_event_names.end(), name) == m_event_names.end()) {
         m_event_names.push_back(name);
+      }
+      auto& list = m_by_name[util::to_lower(name)];
+      if (list.empty() || list.back() != index) {
+        list.push_back(index);
       }
     }
   }
 }
 
 bool Matcher::wants(std::string_view event_name) const {
-  if (m_wants_all) {
-    return true;
-  }
-  for (const auto& name : m_event_names) {
-    if (util::iequals(name, event_name)) {
-      return true;
-    }
-  }
-  return false;
+  return m_wants_all || m_by_name.contains(util::to_lower(event_name));
 }
 
 void Matcher::match(const Event& event, const GeoInfo& geo, std::vector<Alert>& alerts) const {
+  static const std::vector<std::size_t> k_none;
+  const auto named = m_by_name.find(util::to_lower(event.event_name));
+  const std::vector<std::size_t>& by_name = named == m_by_name.end() ? k_none : named->second;
   std::vector<std::string> scratch;
-  for (const auto& rule : m_rules.rules) {
+  // Both lists are in load order: walk them together.
+  std::size_t a = 0, b = 0;
+  while (a < by_name.size() || b < m_any_name.size()) {
+    std::size_t index;
+    if (b == m_any_name.size() || (a < by_name.size() && by_name[a] < m_any_name[b])) {
+      index = by_name[a++];
+    } else {
+      index = m_any_name[b++];
+    }
+    const Rule& rule = m_rules.rules[index];
     if (evaluate(rule.condition, rule, event, geo, scratch)) {
       Alert alert;
       alert.event = event;

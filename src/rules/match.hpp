@@ -7,6 +7,7 @@
 #include "trailwatch/alert.hpp"
 
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace trailwatch {
@@ -32,6 +33,9 @@ private:
   bool m_wants_all = false;
   bool m_uses_geo = false;
   std::vector<std::string> m_event_names; // as the rules spell them
+  // Lower-cased eventName → the rules that can fire on it, in load order.
+  std::unordered_map<std::string, std::vector<std::size_t>> m_by_name;
+  std::vector<std::size_t> m_any_name; // rules that can match any eventName, in load order
 };
 
 // Evaluates one rule (exposed for tests).
