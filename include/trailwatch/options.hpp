@@ -21,7 +21,11 @@ struct Options {
   std::size_t max_memory = std::size_t{1} << 30;
   bool full_parse = false; // parse every input, even those no record of which can match
   // Rules
-  std::vector<std::string> rule_paths; // empty: default_rule_paths()
+  std::vector<std::string> rule_paths;     // empty: default_rule_paths()
+  std::string min_level = "informational"; // --min-level
+  std::vector<std::string> rule_statuses;  // --status (empty: all but deprecated/unsupported)
+  std::vector<std::string> rule_ids;       // --rule
+  std::vector<std::string> rule_tags;      // --tag
   // Output
   Format format = Format::text;
   bool include_record = false; // JSON Lines: the whole record in each alert

@@ -45,6 +45,10 @@ bad options or rules). A bad file is reported and the rest is still read.
 struct RawFlags {
   std::vector<std::string> paths;
   std::vector<std::string> rules;
+  std::string min_level = "informational";
+  std::string status;
+  std::vector<std::string> rule_ids;
+  std::vector<std::string> tags;
   std::string format = "text";
   bool include_record = false;
   std::string color = "auto";
@@ -104,6 +108,23 @@ Options build_options(const RawFlags& raw) {
     options.paths.push_back("-");
   }
   options.rule_paths = raw.rules;
+  if (!parse_level(raw.min_level)) {
+    throw Fatal(fmt::format("--min-level: '{}' is not a level (informational, low, medium, high, "
+                            "critical)",
+                            raw.min_level));
+  }
+  options.min_level = raw.min_level;
+  if (raw.status == "all") {
+    options.rule_statuses = {"stable", "test", "experimental", "deprecated", "unsupported", ""};
+  } else if (!raw.status.empty()) {
+    for (std::size_t start = 0; start <= raw.status.size();) {
+      const auto comma = std::min(raw.status.find(',', start), raw.status.size());
+      options.rule_statuses.push_back(raw.status.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+  options.rule_ids = raw.rule_ids;
+  options.rule_tags = raw.tags;
   options.full_parse = raw.full_parse;
   options.max_memory = parse_size("--max-memory", raw.max_memory);
   options.state_path = raw.state;
@@ -261,6 +282,19 @@ int run_cli(int argc, char** argv) {
 
   app.add_option("--rules", raw.rules,
                  "Rules file or folder, repeatable (default: installed rules)")
+      ->allow_extra_args(false)
+      ->group("Rules");
+  app.add_option("--min-level", raw.min_level,
+                 "Run only rules of this level or above (default informational: all)")
+      ->group("Rules");
+  app.add_option("--status", raw.status,
+                 "Rule statuses to run, comma-separated, or 'all' (default: all but deprecated "
+                 "and unsupported)")
+      ->group("Rules");
+  app.add_option("--rule", raw.rule_ids, "Run only this rule id (repeatable)")
+      ->allow_extra_args(false)
+      ->group("Rules");
+  app.add_option("--tag", raw.tags, "Run only rules with this tag, e.g. attack.t1496 (repeatable)")
       ->allow_extra_args(false)
       ->group("Rules");
 

@@ -112,8 +112,20 @@ int run_scan(const Options& options) {
   Totals totals;
 
   // 1. Set up: any failure here stops the run before reading.
-  const Matcher matcher(
-      load_rules(options.rule_paths.empty() ? default_rule_paths() : options.rule_paths));
+  RuleSet rules =
+      load_rules(options.rule_paths.empty() ? default_rule_paths() : options.rule_paths);
+  RuleSelection selection;
+  selection.min_level = parse_level(options.min_level).value_or(Level::informational);
+  selection.statuses = options.rule_statuses;
+  selection.ids = options.rule_ids;
+  selection.tags = options.rule_tags;
+  if (const std::size_t left_out = select_rules(rules, selection); left_out > 0) {
+    diag::debug(1, "{} rule(s) left out by --min-level/--status/--rule/--tag", left_out);
+  }
+  if (rules.rules.empty()) {
+    throw Fatal("no rule left to run after --min-level, --status, --rule and --tag");
+  }
+  const Matcher matcher(std::move(rules));
   auto enricher = make_enricher(options, matcher.uses_geo());
   auto sinks = make_sinks(options);
   std::unique_ptr<State> state;

@@ -229,6 +229,33 @@ bool rule_matches(const Rule& rule, const Event& event, const GeoInfo& geo) {
   return evaluate(rule.condition, rule, event, geo, scratch);
 }
 
+std::size_t select_rules(RuleSet& set, const RuleSelection& selection) {
+  auto any_equal = [](const std::vector<std::string>& list, std::string_view value) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](const std::string& item) { return util::iequals(item, value); });
+  };
+  const std::size_t before = set.rules.size();
+  std::erase_if(set.rules, [&](const Rule& rule) {
+    if (rule.level < selection.min_level) {
+      return true;
+    }
+    if (selection.statuses.empty() ? (rule.status == "deprecated" || rule.status == "unsupported")
+                                   : !any_equal(selection.statuses, rule.status)) {
+      return true;
+    }
+    if (!selection.ids.empty() && !any_equal(selection.ids, rule.id)) {
+      return true;
+    }
+    if (!selection.tags.empty() &&
+        std::none_of(rule.tags.begin(), rule.tags.end(),
+                     [&](const std::string& tag) { return any_equal(selection.tags, tag); })) {
+      return true;
+    }
+    return false;
+  });
+  return before - set.rules.size();
+}
+
 Matcher::Matcher(RuleSet rules) : m_rules(std::move(rules)) {
   // Index: a record is tested only against the rules that can fire on its eventName, plus the
   // rules that can match any record. Rules keep their load order, so output does not change.

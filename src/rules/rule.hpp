@@ -115,6 +115,18 @@ RuleSet load_rules(const std::vector<std::string>& paths);
 // Checks rules without scanning: returns every error ("file:line: message"), empty when clean.
 std::vector<std::string> lint_rules(const std::vector<std::string>& paths, RuleSet* loaded);
 
+// Which loaded rules a run uses (--min-level, --status, --rule, --tag).
+struct RuleSelection {
+  Level min_level = Level::informational;
+  // Statuses to run; empty: every status but deprecated and unsupported.
+  std::vector<std::string> statuses;
+  std::vector<std::string> ids;  // only these rule ids (empty: all)
+  std::vector<std::string> tags; // only rules with one of these tags, any case (empty: all)
+};
+
+// Keeps the rules `selection` asks for; returns how many were left out.
+std::size_t select_rules(RuleSet& set, const RuleSelection& selection);
+
 // Where rules are found when no --rules is given: the installed rules folder or the source
 // tree's (see README "Rules").
 std::vector<std::string> default_rule_paths();

@@ -557,6 +557,8 @@ TEST(MatchRegex, LinearTimeOnHugeValuesAndNoCrash) {
   const RuleSet set = load_selection("userAgent|re: '^(a+)+$'");
   EXPECT_TRUE(matches(set, with_agent(std::string(50000, 'a'))));
   EXPECT_FALSE(matches(set, with_agent(std::string(50000, 'a') + "!")));
+  // A 1 MB value (the issue's benchmark case) is matched in one linear pass.
+  EXPECT_TRUE(matches(set, with_agent(std::string(1 << 20, 'a'))));
 }
 
 TEST(MatchRegex, CaseSensitiveUnlessI) {
@@ -692,6 +694,45 @@ TEST(MatchModifiers, TimePartsOfEventTime) {
   EXPECT_TRUE(matches(load_selection("eventTime|hour|lt: 6"), e));
   EXPECT_FALSE(matches(load_selection("eventTime|hour|gte: 6"), e));
   EXPECT_THROW(load_selection("eventTime|hour: three"), Fatal);
+}
+
+// Issue 10: --min-level, --status, --rule and --tag choose the rules a run uses.
+TEST(RuleSelectionTest, LevelStatusIdAndTag) {
+  auto make = [](std::string id, Level level, std::string status, std::vector<std::string> tags) {
+    Rule rule;
+    rule.id = std::move(id);
+    rule.level = level;
+    rule.status = std::move(status);
+    rule.tags = std::move(tags);
+    return rule;
+  };
+  const RuleSet all{{make("a", Level::low, "stable", {"attack.t1496"}),
+                     make("b", Level::high, "deprecated", {}),
+                     make("c", Level::critical, "", {"Attack.T1078"}),
+                     make("d", Level::medium, "experimental", {})},
+                    {}};
+  auto ids = [](const RuleSet& set) {
+    std::vector<std::string> out;
+    for (const auto& rule : set.rules) {
+      out.push_back(rule.id);
+    }
+    return out;
+  };
+  RuleSet set = all;
+  EXPECT_EQ(select_rules(set, {}), 1u); // deprecated left out by default
+  EXPECT_EQ(ids(set), (std::vector<std::string>{"a", "c", "d"}));
+  set = all;
+  select_rules(set, RuleSelection{Level::medium, {}, {}, {}});
+  EXPECT_EQ(ids(set), (std::vector<std::string>{"c", "d"}));
+  set = all;
+  select_rules(set, RuleSelection{Level::informational, {"deprecated", "stable"}, {}, {}});
+  EXPECT_EQ(ids(set), (std::vector<std::string>{"a", "b"}));
+  set = all;
+  select_rules(set, RuleSelection{Level::informational, {}, {"D", "a"}, {}});
+  EXPECT_EQ(ids(set), (std::vector<std::string>{"a", "d"}));
+  set = all;
+  select_rules(set, RuleSelection{Level::informational, {}, {}, {"attack.t1078"}});
+  EXPECT_EQ(ids(set), (std::vector<std::string>{"c"}));
 }
 
 } // namespace
