@@ -110,9 +110,17 @@ std::string decode_into(std::string_view input, std::size_t max_output, Buffer& 
     if (!looks_gzip(member)) {
       return fmt::format("trailing garbage after gzip data at byte {}", offset);
     }
-    // ISIZE (the last 4 bytes) is the size of the last member only, modulo 2^32: a hint at
-    // best. Start from a generous guess and grow on LIBDEFLATE_INSUFFICIENT_SPACE.
+    // ISIZE (the last 4 bytes of the input) is the size of the last member, modulo 2^32: exact
+    // for the usual single-member file, so the first member starts from it and a file that
+    // compresses better than 8 : 1 is no longer decompressed, thrown away and decompressed
+    // again. Otherwise start from a generous guess; grow on LIBDEFLATE_INSUFFICIENT_SPACE.
     std::size_t guess = std::max(k_min_guess, member.size() * 8);
+    if (offset == 0 && input.size() >= 18) {
+      const auto* trailer = reinterpret_cast<const unsigned char*>(input.data() + input.size() - 4);
+      const std::size_t isize = std::size_t{trailer[0]} | (std::size_t{trailer[1]} << 8) |
+                                (std::size_t{trailer[2]} << 16) | (std::size_t{trailer[3]} << 24);
+      guess = std::max(guess, isize);
+    }
     for (;;) {
       guess = std::min(guess, max_output - std::min(max_output, out.size()));
       char* target = out.reserve_more(guess);

@@ -305,5 +305,36 @@ TEST(StreamDecoder, EmptyStream) {
   EXPECT_TRUE(out.empty());
 }
 
+// Issue 15: the first member is sized from the gzip trailer's ISIZE. Exact for one member (a
+// file compressing far better than 8 : 1 decodes in one pass); only a hint for several, where
+// the last member's size says nothing about the first.
+TEST(DecodeAll, HighRatioSingleMemberDecodesExactly) {
+  std::string data;
+  for (int i = 0; i < 40000; ++i) {
+    data += R"({"eventName":"GetObject","eventSource":"s3.amazonaws.com"},)";
+  }
+  const std::string compressed = gzip(data, 9);
+  ASSERT_GT(data.size(), compressed.size() * 50);
+  const Decoded decoded = decode_all(compressed, std::size_t{1} << 30);
+  EXPECT_TRUE(decoded.error.empty()) << decoded.error;
+  EXPECT_EQ(decoded.data, data);
+}
+
+TEST(DecodeAll, MultiMemberWithASmallLastMemberStillDecodes) {
+  const std::string big(3u << 20, 'x'); // 3 MiB of one byte: a tiny first member
+  const std::string small = "tail";
+  const Decoded decoded = decode_all(gzip(big) + gzip(small), std::size_t{1} << 30);
+  EXPECT_TRUE(decoded.error.empty()) << decoded.error;
+  EXPECT_EQ(decoded.data, big + small);
+}
+
+TEST(DecodeAll, BogusIsizeIsOnlyAHint) {
+  std::string compressed = gzip(std::string(100000, 'a'));
+  // A trailer claiming 4 GiB - 1: the decoder must not trust it beyond the limit.
+  compressed.replace(compressed.size() - 4, 4, "\xff\xff\xff\xff");
+  const Decoded decoded = decode_all(compressed, std::size_t{64} << 20);
+  EXPECT_EQ(decoded.data.size(), 100000u) << decoded.error;
+}
+
 } // namespace
 } // namespace trailwatch
