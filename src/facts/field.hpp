@@ -29,40 +29,23 @@ public:
   // True when the value comes from GeoIP enrichment.
   bool needs_geo() const;
   // True for eventName (the reader's fast path keys on it).
-  bool is_event_name() const { return m_common == Common::event_name; }
+  bool is_event_name() const;
   // Appends the values of this field for `event` (none when absent).
   void values(const Event& event, const GeoInfo& geo, std::vector<std::string>& out) const;
 
   // The common fields read from the Event, for messages and the README.
   static std::vector<std::string_view> common_names();
 
-  enum class Common {
-    none,
-    event_name,
-    event_source,
-    event_type,
-    event_time,
-    event_id,
-    aws_region,
-    recipient_account_id,
-    source_ip,
-    user_agent,
-    error_code,
-    error_message,
-    identity_type,
-    identity_arn,
-    identity_account_id,
-    identity_principal_id,
-    identity_user_name,
-    identity_access_key_id,
-    identity_invoked_by,
-    identity_session_issuer,
+  // One common field: its name and how to read it from the Event.
+  struct Common {
+    std::string_view name;
+    const std::string& (*get)(const Event& event);
   };
 
 private:
   std::string m_name;
   const FactField* m_fact = nullptr;
-  Common m_common = Common::none;
+  const Common* m_common = nullptr;
 };
 
 // The values of the fields named `names` (a rule's Sigma `fields:`) for `event`, in order; a

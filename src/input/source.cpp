@@ -2,7 +2,6 @@
 #include "input/source.hpp"
 
 #include "trailwatch/diag.hpp"
-#include "util/paths.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -94,8 +93,7 @@ void walk(const fs::path& root, std::vector<Input>& out, InputCounters& counters
         ++counters.skipped_other_files; // S3 "folder" markers are empty objects
         continue;
       }
-      found.push_back(Input{entry.path().string(), false, false, size, mtime_ns(entry.path()),
-                            util::canonical_path(entry.path())});
+      found.push_back(Input{entry.path().string(), false, false, size, mtime_ns(entry.path()), {}});
     }
     if (ec) {
       diag::error("{}: cannot read folder: {}", folder.string(), ec.message());
@@ -127,8 +125,7 @@ std::vector<Input> expand_inputs(const std::vector<std::string>& paths, InputCou
     if (fs::is_directory(status)) {
       walk(path, inputs, counters);
     } else {
-      inputs.push_back(Input{path, false, true, fs::file_size(path, ec), mtime_ns(path),
-                             util::canonical_path(path)});
+      inputs.push_back(Input{path, false, true, fs::file_size(path, ec), mtime_ns(path), {}});
     }
   }
   return inputs;

@@ -19,8 +19,9 @@ struct Input {
   bool named = false; // named on the command line (not found by walking a folder)
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0; // modification time, for the state's "already read" check
-  // The file's canonical absolute path (symbolic links and "..", "." resolved): the state's key,
-  // so a folder given relative in one run and absolute in the next is the same input.
+  // With --state only (the driver fills it; resolving costs system calls per file): the file's
+  // canonical absolute path, the state's key, so a folder given relative in one run and
+  // absolute in the next is the same input.
   std::string key;
 };
 

@@ -18,6 +18,7 @@
 #include "pipeline/worker.hpp"
 #include "trailwatch/diag.hpp"
 #include "trailwatch/error.hpp"
+#include "util/paths.hpp"
 #include "util/time.hpp"
 
 #include <algorithm>
@@ -35,14 +36,17 @@ double since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-FileId file_id(const Input& input);
+FileId file_id(const Input& input) {
+  return FileId{input.key, input.size, input.mtime_ns};
+}
 
-// Step 2's filter: true for an input this run need not open.
+// Step 2's filter: true for an input this run need not open. With a state it also fills the
+// input's key (resolving it costs system calls, so only for files the time window keeps).
 class InputFilter {
 public:
   InputFilter(const Options& options, State* state) : m_options(options), m_state(state) {}
 
-  bool skip(const Input& input) {
+  bool skip(Input& input) {
     if (input.is_stdin) {
       return false;
     }
@@ -56,11 +60,15 @@ public:
         return true;
       }
     }
-    if (m_state && m_state->file_done(input.key, input.size, input.mtime_ns)) {
+    if (!m_state) {
+      return false;
+    }
+    input.key = util::canonical_path(input.path);
+    if (m_state->file_done(input.key, input.size, input.mtime_ns)) {
       ++skipped_unchanged;
       return true;
     }
-    if (m_state) {
+    {
       const int attempts = m_state->reading_attempts(file_id(input));
       if (attempts >= State::k_quarantine_attempts) {
         // Reported on every run, so a poison file is never forgotten; the rest is read.
@@ -86,10 +94,6 @@ private:
   const Options& m_options;
   State* m_state;
 };
-
-FileId file_id(const Input& input) {
-  return FileId{input.key, input.size, input.mtime_ns};
-}
 
 void account(Totals& totals, const InputResult& result) {
   ++totals.inputs;
@@ -139,9 +143,13 @@ int run_scan(const Options& options) {
   // 2. List inputs.
   const auto listing = Clock::now();
   InputCounters input_counters;
-  std::vector<Input> inputs = expand_inputs(options.paths, input_counters);
+  std::vector<Input> inputs;
   InputFilter filter(options, state.get());
-  std::erase_if(inputs, [&](const Input& input) { return filter.skip(input); });
+  for (Input& input : expand_inputs(options.paths, input_counters)) {
+    if (!filter.skip(input)) {
+      inputs.push_back(std::move(input));
+    }
+  }
   totals.inputs_skipped_by_time = filter.skipped_by_time;
   totals.inputs_unchanged = filter.skipped_unchanged;
   totals.inputs_quarantined = filter.quarantined;

@@ -279,7 +279,10 @@ Matcher::Matcher(RuleSet rules) : m_rules(std::move(rules)) {
 }
 
 bool Matcher::wants(std::string_view event_name) const {
-  return m_wants_all || m_by_name.contains(util::to_lower(event_name));
+  // Called for every record the reader parses: a scan of the few names, no allocation.
+  return m_wants_all ||
+         std::any_of(m_event_names.begin(), m_event_names.end(),
+                     [&](const std::string& name) { return util::iequals(name, event_name); });
 }
 
 void Matcher::match(const Event& event, const GeoInfo& geo, std::vector<Alert>& alerts) const {
