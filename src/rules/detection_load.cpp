@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "rules/detection_load.hpp"
 
+#include "rules/cloudtrail_fields.hpp"
 #include "rules/value_transforms.hpp"
 #include "util/strings.hpp"
 
@@ -60,6 +61,11 @@ void build_test(const std::string& key, const YAML::Node& key_node, const YAML::
     // Keyword selections have no field; a key (`'|all': [...]`) carries modifiers only.
   } else if (auto field = Field::resolve(parts[0], field_error)) {
     test.field = std::move(*field);
+    if (!parts[0].starts_with("trailwatch.")) {
+      if (auto warning = unknown_cloudtrail_field(parts[0])) {
+        errors.warn(path, key_node, *warning);
+      }
+    }
   } else {
     errors.add(path, key_node, field_error);
     return;

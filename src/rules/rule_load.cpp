@@ -498,6 +498,7 @@ std::vector<std::string> lint_rules(const std::vector<std::string>& paths, RuleS
   }
   resolve(loading);
   RuleSet& set = loading.set;
+  set.warnings.insert(set.warnings.end(), errors.warnings().begin(), errors.warnings().end());
   if (set.rules.empty() && errors.size() == 0) {
     if (paths.empty()) {
       const auto exe = util::executable_path();
