@@ -56,7 +56,7 @@ public:
   bool confirms_delivery() const override { return m_confirms; }
 
   SinkStatus add(const Alert& alert) override {
-    if (!m_block.empty() && same_event(m_block.front(), alert)) {
+    if (!m_block.empty() && same_record(m_block.front(), alert)) {
       m_block.push_back(alert);
       return SinkStatus::ok;
     }
@@ -72,11 +72,6 @@ public:
   }
 
 private:
-  static bool same_event(const Alert& a, const Alert& b) {
-    return a.event.origin.source == b.event.origin.source &&
-           a.event.origin.record == b.event.origin.record && a.event.event_id == b.event.event_id;
-  }
-
   // Writes the alerts held for one event as one block.
   SinkStatus write_block() {
     if (m_block.empty()) {
