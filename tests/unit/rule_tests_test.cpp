@@ -143,6 +143,33 @@ TEST(RuleDocuments, FieldsThatNeverOccurInCloudTrailAreWarnedNotErrors) {
       << warnings[1];
 }
 
+// Found by the SigmaHQ samples: a normalised common field holding '' is an empty string, not
+// absent; and JSON held in a string (policyDocument) matches as a person reads it.
+TEST(RuleDocuments, EmptyCommonFieldsAndJsonInStrings) {
+  TempDir dir;
+  dir.write("e.yml",
+            rule("e1", "  s:\n    errorMessage: ''\n  condition: s\n") + "---\n" +
+                rule("e2", "  s:\n    errorMessage|exists: true\n  condition: s\n") + "---\n" +
+                rule("e3", "  s:\n    errorMessage: null\n  condition: s\n") + "---\n" +
+                rule("e4", "  s:\n    requestParameters|contains|all:\n      - '\"s3:GetObject\"'\n"
+                           "      - '\"Allow\"'\n  condition: s\n"));
+  const RuleSet set = load(dir);
+  const std::string empty = R"({"eventName":"X","errorMessage":""})";
+  const std::string absent = R"({"eventName":"X"})";
+  EXPECT_TRUE(fires(set, "e1", empty));
+  EXPECT_FALSE(fires(set, "e1", absent));
+  EXPECT_TRUE(fires(set, "e2", empty));
+  EXPECT_FALSE(fires(set, "e2", absent));
+  EXPECT_FALSE(fires(set, "e3", empty));
+  EXPECT_TRUE(fires(set, "e3", absent));
+  const std::string policy =
+      R"({"eventName":"PutUserPolicy","requestParameters":{"userName":"u","policyDocument":)"
+      R"("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",)"
+      R"(\"Action\":\"s3:GetObject\"}]}"}})";
+  EXPECT_TRUE(fires(set, "e4", policy));
+  EXPECT_FALSE(fires(set, "e4", R"({"eventName":"X","requestParameters":{"a":"s3:GetObject"}})"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rule tests (samples)
 
