@@ -578,4 +578,25 @@ std::vector<std::string> default_rule_paths() {
   return {};
 }
 
+std::string pack_rule_path(const std::string& name) {
+  const auto data = util::data_dir();
+  std::error_code ec;
+  const bool plain = !name.empty() && name.find_first_of("/.") == std::string::npos;
+  if (data && plain && fs::is_directory(*data / "packs" / name, ec)) {
+    return (*data / "packs" / name).string();
+  }
+  std::vector<std::string> known;
+  if (data) {
+    for (const auto& entry : fs::directory_iterator(*data / "packs", ec)) {
+      if (entry.is_directory(ec)) {
+        known.push_back(entry.path().filename().string());
+      }
+    }
+  }
+  std::sort(known.begin(), known.end());
+  throw Fatal(
+      fmt::format("--pack: no rule pack '{}'; packs: {}", name,
+                  known.empty() ? "none found" : fmt::format("{}", fmt::join(known, ", "))));
+}
+
 } // namespace trailwatch
