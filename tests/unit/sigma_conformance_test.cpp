@@ -207,6 +207,7 @@ TEST(SigmaModifiers, NeqIncludesAbsentAndArrays) {
   EXPECT_TRUE(fires(set, vs("cli")));
   EXPECT_FALSE(fires(set, vs("CONSOLE"))); // equality ignores case
   EXPECT_TRUE(fires(set, k_absent));
+  EXPECT_TRUE(fires(set, v("null")));
   EXPECT_FALSE(fires(set, v(R"(["cli","console"])"))); // some element equals
   const RuleSet list = on_v("|neq: [a, b]");
   EXPECT_TRUE(fires(list, vs("c")));
@@ -226,6 +227,10 @@ TEST(SigmaModifiers, RegexIsUnanchoredAndCaseSensitive) {
   // No wildcard or escape processing inside a regex (pySigma: do not escape regexes).
   EXPECT_TRUE(fires(on_v(R"(|re: 'C:\\Windows\\.*\.exe')"), vs(R"(C:\Windows\x.exe)")));
   EXPECT_TRUE(fires(on_v("|re: 'a?b'"), vs("b")));
+  // A list of expressions is any of them; with all, every one.
+  EXPECT_TRUE(fires(on_v("|re: ['^x', 'y$']"), vs("ay")));
+  EXPECT_TRUE(fires(on_v("|re|all: ['^a', 'y$']"), vs("ay")));
+  EXPECT_FALSE(fires(on_v("|re|all: ['^b', 'y$']"), vs("ay")));
   EXPECT_FALSE(fires(on_v("|re: 'x'"), k_absent));
 }
 
@@ -600,6 +605,7 @@ TEST(SigmaValues, NumbersByMeaningAndText) {
   EXPECT_FALSE(fires(one, vs("1a")));
   EXPECT_FALSE(fires(one, v("true")));
   EXPECT_TRUE(fires(on_v(": '443'"), v("443")));
+  EXPECT_TRUE(fires(on_v(": '1'"), v("1.0")));
   EXPECT_TRUE(fires(on_v(": 1.5"), v("1.50")));
   EXPECT_TRUE(fires(on_v(": -2"), v("-2")));
   EXPECT_TRUE(fires(on_v("|startswith: 44"), v("443")));
