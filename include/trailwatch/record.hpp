@@ -43,6 +43,10 @@ public:
   //   `userIdentity` keys).
   void values(std::string_view path, std::vector<std::string>& out) const;
 
+  // True when the dotted `path` names a member of the record, even one holding JSON null (Sigma's
+  // `exists` checks presence, not value). Keys are matched as values() matches them.
+  bool has(std::string_view path) const;
+
   // Appends every scalar value of the record, at any depth (strings as they are, numbers and
   // booleans as their JSON text; keys and nulls are not values): what Sigma keyword
   // selections search.

@@ -92,6 +92,18 @@ void Field::values(const Event& event, const GeoInfo& geo, std::vector<std::stri
   }
 }
 
+bool Field::present(const Event& event, const GeoInfo& geo) const {
+  if (m_fact != nullptr) {
+    std::vector<std::string> values;
+    m_fact->values(event, geo, values);
+    return !values.empty();
+  }
+  if (m_common != nullptr && !m_common->get(event).empty()) {
+    return true;
+  }
+  return event.record.has(m_name);
+}
+
 std::vector<std::vector<std::string>> field_values(const std::vector<std::string>& names,
                                                    const Event& event, const GeoInfo& geo) {
   std::vector<std::vector<std::string>> out(names.size());

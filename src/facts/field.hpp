@@ -33,6 +33,9 @@ public:
   // Appends the values of this field for `event` (none when absent).
   void values(const Event& event, const GeoInfo& geo, std::vector<std::string>& out) const;
 
+  // True when the field is present in `event` (a record member holding JSON null included).
+  bool present(const Event& event, const GeoInfo& geo) const;
+
   // The common fields read from the Event, for messages and the README.
   static std::vector<std::string_view> common_names();
 

@@ -248,6 +248,30 @@ void walk(dom::element element, std::string_view path, std::vector<std::string>&
   }
 }
 
+// True when `path` names a member under `element` (JSON null included), through arrays.
+bool has_path(dom::element element, std::string_view path) {
+  dom::array array;
+  if (!element.get_array().get(array)) {
+    for (dom::element item : array) {
+      if (item.is_object() && has_path(item, path)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  dom::object object;
+  if (element.get_object().get(object)) {
+    return false;
+  }
+  const auto dot = path.find('.');
+  const std::string_view key = path.substr(0, dot);
+  dom::element child;
+  if (!member(object, key, child)) {
+    return false;
+  }
+  return dot == std::string_view::npos || has_path(child, path.substr(dot + 1));
+}
+
 // Every scalar under `element`, depth first. Depth is bounded by the parser's (simdjson's
 // default maximum depth), so the recursion is too.
 void append_scalars(dom::element element, std::vector<std::string>& out) {
@@ -271,6 +295,11 @@ void append_scalars(dom::element element, std::vector<std::string>& out) {
 }
 
 } // namespace
+
+bool Record::has(std::string_view path) const {
+  dom::element element;
+  return !path.empty() && root(element) && has_path(element, path);
+}
 
 void Record::scalar_values(std::vector<std::string>& out) const {
   dom::element element;

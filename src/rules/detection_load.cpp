@@ -231,6 +231,7 @@ void build_test(const std::string& key, const YAML::Node& key_node, const YAML::
     }
   }
   test.expect_null = has_null && raw.empty();
+  test.accepts_null = has_null && !raw.empty();
   out.push_back(std::move(test));
 }
 

@@ -51,14 +51,6 @@ std::optional<int> time_part(const std::string& value, TimePart part) {
 
 // Numbers compare by meaning as well as by text: a rule's `1.0` matches a record's 1 and "1".
 bool same_number(std::string_view pattern, std::string_view value) {
-  auto number = [](std::string_view text) -> std::optional<double> {
-    double out = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-      return std::nullopt;
-    }
-    return out;
-  };
   // Cheap rejection first: both must start like a number.
   auto starts_numeric = [](std::string_view text) {
     return !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '-');
@@ -66,8 +58,8 @@ bool same_number(std::string_view pattern, std::string_view value) {
   if (!starts_numeric(pattern) || !starts_numeric(value)) {
     return false;
   }
-  const auto a = number(pattern);
-  const auto b = number(value);
+  const auto a = util::parse_json_number(pattern);
+  const auto b = util::parse_json_number(value);
   return a && b && *a == *b;
 }
 
@@ -91,10 +83,11 @@ bool value_matches(const FieldTest& test, std::size_t pattern_index, const std::
         return number == test.numbers[pattern_index];
       }
     } else {
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
-      if (ec != std::errc() || end != value.data() + value.size()) {
+      const auto parsed = util::parse_json_number(value); // "inf" and "nan" are text
+      if (!parsed) {
         return false;
       }
+      number = *parsed;
     }
     const double bound = test.numbers[pattern_index];
     if (test.modifiers & mod_gt) {
@@ -183,11 +176,14 @@ bool test_matches(const FieldTest& test, const Event& event, const GeoInfo& geo,
     test.field.values(event, geo, scratch);
   }
   if (test.modifiers & mod_exists) {
-    return scratch.empty() != test.exists;
+    return test.field.present(event, geo) == test.exists;
   }
   add_decoded_json_texts(scratch);
   if (test.expect_null) {
     return scratch.empty();
+  }
+  if (test.accepts_null && scratch.empty()) {
+    return true; // `[null, value]`: absent (or null) is one of the alternatives
   }
   const std::size_t patterns = pattern_count(test);
   if (patterns == 0) {

@@ -63,9 +63,10 @@ struct FieldTest {
   std::vector<util::Cidr> cidrs;       // cidr
   // re: RE2 (linear time, whatever the value); shared because RE2 objects cannot be copied.
   std::vector<std::shared_ptr<const re2::RE2>> regexes;
-  std::vector<Field> refs;  // fieldref: the fields whose values are compared
-  bool expect_null = false; // value `null`: the field must be absent
-  bool exists = true;       // exists: true/false
+  std::vector<Field> refs;   // fieldref: the fields whose values are compared
+  bool expect_null = false;  // value `null` alone: the field must be absent (or JSON null)
+  bool accepts_null = false; // `null` among other values: absent is one more alternative
+  bool exists = true;        // exists: true/false
   // A keyword (value-only) test: the values are searched in every value of the record, as
   // substrings (`*value*`), instead of in one field.
   bool keyword = false;

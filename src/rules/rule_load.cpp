@@ -276,6 +276,8 @@ void load_filter_doc(const std::string& path, const YAML::Node& doc, Loading& lo
   const YAML::Node rules = pending.section["rules"];
   if (rules.IsDefined() && rules.IsScalar() && util::iequals(rules.Scalar(), "any")) {
     // `rules: any`: every rule of the filter's log source
+  } else if (rules.IsDefined() && rules.IsScalar() && !rules.Scalar().empty()) {
+    filter.rules.push_back(rules.Scalar()); // one id or name, as pySigma reads it
   } else if (rules.IsDefined() && rules.IsSequence() && rules.size() > 0) {
     check_string_list(rules, path, errors, "rules", &filter.rules);
   } else {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "util/strings.hpp"
 
+#include <charconv>
+
 #include <vector>
 
 namespace trailwatch::util {
@@ -61,6 +63,49 @@ bool has_wildcards(std::string_view pattern) {
     }
   }
   return false;
+}
+
+std::optional<double> parse_json_number(std::string_view text) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      ++i;
+    }
+    return i - start;
+  };
+  if (i < text.size() && text[i] == '-') {
+    ++i;
+  }
+  const std::size_t int_start = i;
+  const std::size_t int_digits = digits();
+  if (int_digits == 0 || (int_digits > 1 && text[int_start] == '0')) {
+    return std::nullopt;
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (digits() == 0) {
+      return std::nullopt;
+    }
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+      ++i;
+    }
+    if (digits() == 0) {
+      return std::nullopt;
+    }
+  }
+  if (i != text.size()) {
+    return std::nullopt;
+  }
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt; // out of range
+  }
+  return value;
 }
 
 bool name_wanted(const std::vector<std::string>& names, std::string_view name) {

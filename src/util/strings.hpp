@@ -2,6 +2,7 @@
 // String helpers with no trailwatch types: ASCII case folding, trimming, Sigma wildcards.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,10 @@ std::string_view trim(std::string_view text);
 bool wildcard_match(std::string_view pattern, std::string_view text, bool cased = false);
 // True when `pattern` holds an unescaped `*` or `?`.
 bool has_wildcards(std::string_view pattern);
+// The number `text` spells as a JSON number (optional '-', digits without leading zeros, an
+// optional fraction and exponent; surrounding spaces allowed), or nothing: "inf", "nan", "0x1",
+// "+1" and "" are not numbers.
+std::optional<double> parse_json_number(std::string_view text);
 // True when `name` equals one of `names` or meets one of those that are wildcard patterns,
 // ignoring ASCII case (the fast path's eventName test, without allocating).
 bool name_wanted(const std::vector<std::string>& names, std::string_view name);

@@ -533,11 +533,14 @@ TEST(MatchRawPaths, NumbersBooleansAndObjectsAsText) {
       matches(load_selection("responseElements|contains: '\"ConsoleLogin\":\"Success\"'"), e));
 }
 
-TEST(MatchRawPaths, NullAndAbsentAreAbsent) {
+// `null` matches JSON null and absence alike; `exists` checks presence only ("be it empty or
+// null", the modifiers appendix), so a member holding null exists.
+TEST(MatchRawPaths, NullMatchesNullAndAbsentExistsChecksPresence) {
   const Event e = from_json(R"({"eventName":"X","responseElements":null})");
   EXPECT_TRUE(matches(load_selection("responseElements: null"), e));
   EXPECT_TRUE(matches(load_selection("requestParameters.name: null"), e));
-  EXPECT_FALSE(matches(load_selection("responseElements|exists: true"), e));
+  EXPECT_TRUE(matches(load_selection("responseElements|exists: true"), e));
+  EXPECT_FALSE(matches(load_selection("requestParameters|exists: true"), e));
 }
 
 TEST(MatchRawPaths, RuleOnRawPathCanMatchAnyEventNameOnlyWhenUnrestricted) {
