@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <sanitizer/asan_interface.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <utility>
@@ -110,6 +111,7 @@ void ensure_padding(std::string& buffer) {
 
 Buffer::~Buffer() {
   if (m_data != nullptr) {
+    ASAN_UNPOISON_MEMORY_REGION(m_data, m_mapped); // the next mapping here starts clean
     ::munmap(m_data, m_mapped);
   }
 }
@@ -129,6 +131,7 @@ Buffer& Buffer::operator=(Buffer&& other) noexcept {
 
 char* Buffer::try_reserve_more(std::size_t n) {
   if (m_data != nullptr && n <= m_capacity - m_size) {
+    ASAN_UNPOISON_MEMORY_REGION(m_data + m_size, n + k_padding);
     return m_data + m_size;
   }
   if (n > std::numeric_limits<std::size_t>::max() / 2 - m_size) {
@@ -136,6 +139,9 @@ char* Buffer::try_reserve_more(std::size_t n) {
   }
   const std::size_t capacity = std::max(m_size + n, m_capacity + m_capacity / 2);
   const std::size_t mapped = page_round(capacity + k_padding);
+  if (m_data != nullptr) {
+    ASAN_UNPOISON_MEMORY_REGION(m_data, m_mapped); // mremap may move the pages away
+  }
   void* memory = m_data == nullptr ? ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
                                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
                                    : ::mremap(m_data, m_mapped, mapped, MREMAP_MAYMOVE);
@@ -145,7 +151,15 @@ char* Buffer::try_reserve_more(std::size_t n) {
   m_data = static_cast<char*>(memory);
   m_capacity = mapped - k_padding;
   m_mapped = mapped;
+  ASAN_UNPOISON_MEMORY_REGION(m_data, m_mapped);
   return m_data + m_size;
+}
+
+void Buffer::poison_tail() {
+  if (m_data != nullptr) {
+    ASAN_UNPOISON_MEMORY_REGION(m_data, m_size + k_padding);
+    ASAN_POISON_MEMORY_REGION(m_data + m_size + k_padding, m_mapped - m_size - k_padding);
+  }
 }
 
 char* Buffer::reserve_more(std::size_t n) {

@@ -45,18 +45,31 @@ public:
   const char* data() const { return m_data; }
   std::size_t size() const { return m_size; }
   std::string_view view() const { return {m_data, m_size}; }
-  void clear() { m_size = 0; }
+  void clear() {
+    m_size = 0;
+    poison_tail();
+  }
   // Returns room for at least `n` more bytes at the end; commit() what was written. Throws
   // std::bad_alloc when the address space is refused.
   char* reserve_more(std::size_t n);
   // As reserve_more(), but returns nullptr (and keeps the data) when the space is refused.
   char* try_reserve_more(std::size_t n);
-  void commit(std::size_t n) { m_size += n; }
+  void commit(std::size_t n) {
+    m_size += n;
+    poison_tail();
+  }
   void append(std::string_view bytes);
   // Drops everything past `size`.
-  void truncate(std::size_t size) { m_size = std::min(m_size, size); }
+  void truncate(std::size_t size) {
+    m_size = std::min(m_size, size);
+    poison_tail();
+  }
 
 private:
+  // Under AddressSanitizer, marks the bytes past the data and its padding unreadable (as a heap
+  // buffer's end would be), so reading beyond them is reported; no code otherwise.
+  void poison_tail();
+
   char* m_data = nullptr;
   std::size_t m_size = 0;
   std::size_t m_capacity = 0; // usable bytes; the mapping is m_mapped >= m_capacity + k_padding
