@@ -229,7 +229,7 @@ failed=0
 timed() {
   local name=$1 label=$2 bytes=$3 scale=$4 accept=$5 dir=$6
   shift 7
-  local i t0 t1 rc best="" rss=0 r status=ok
+  local i t0 t1 rc best="" rss=0 r status=ok cpu="" c
   for ((i = 1; i <= repeat; i++)); do
     t0=$(date +%s%N)
     set +e
@@ -246,10 +246,13 @@ timed() {
     fi
     r=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/$name.time")
     [ "${r:-0}" -gt "$rss" ] && rss=$r
+    # CPU time (user + sys, in ms): on a shared machine it varies far less than the wall time.
+    c=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%d", s * 1000}' "$work/$name.time")
+    if [ -z "$cpu" ] || [ "$c" -lt "$cpu" ]; then cpu=$c; fi
     if [ -z "$best" ] || [ $((t1 - t0)) -lt "$best" ]; then best=$((t1 - t0)); fi
   done
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "${best:-0}" "$bytes" "$scale" "$rss" "$status" \
-    >> "$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "${best:-0}" "$bytes" "$scale" "$rss" "$status" \
+    "${cpu:-0}" >> "$results"
 }
 
 tw_ok=0,1
@@ -451,10 +454,10 @@ m = json.load(open(manifest_path))
 rows = {}
 order = []
 for line in open(results_path):
-    name, label, ns, nbytes, scale, rss, status = line.rstrip("\n").split("\t")
+    name, label, ns, nbytes, scale, rss, status, cpu_ms = line.rstrip("\n").split("\t")
     wall = int(ns) / 1e9 * float(scale)
     rows[name] = dict(label=label, wall=wall, bytes=int(nbytes) * float(scale), rss=int(rss) / 1024,
-                      status=status)
+                      status=status, cpu=int(cpu_ms) / 1e3 * float(scale))
     order.append(name)
 
 def ok(name):
@@ -474,18 +477,21 @@ print("- launches: %d RunInstances records (%s), %d with a watched type (%s)" % 
     ", ".join("%s %d" % kv for kv in m["watched_launch_records_by_outcome"].items()) or "none"))
 print("- params: %s" % json.dumps(m["params"], sort_keys=True))
 print("- machine: %s, nproc %s; trailwatch: %s (%s)" % (env["B_CPU"] or "unknown CPU", env["B_NPROC"], env["B_TW_VERSION"] or "(no --version output)", env["B_TW"]))
-print("- MB = 10^6 bytes of uncompressed JSON; wall = fastest of " + env["B_REPEAT"] + " run(s); RSS = peak resident set in MiB (GNU time; for a pipeline, its largest process)")
+print("- MB = 10^6 bytes of uncompressed JSON; wall = fastest of " + env["B_REPEAT"] + " run(s); CPU = least user+sys of those runs; RSS = peak resident set in MiB (GNU time; for a pipeline, its largest process)")
 print()
-print("| case | wall s | MB/s | peak RSS MiB | x decompress-only |")
-print("|---|---:|---:|---:|---:|")
+dec_cpu = rows["decomp"]["cpu"] if ok("decomp") else None
+print("| case | wall s | MB/s | peak RSS MiB | x decompress-only | CPU s (user+sys) | CPU x decompress-only |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for name in order:
     r = rows[name]
     if r["status"] != "ok":
-        print("| %s | %s | | | |" % (r["label"], r["status"]))
+        print("| %s | %s | | | | | |" % (r["label"], r["status"]))
         continue
     mbs = r["bytes"] / 1e6 / r["wall"] if r["wall"] > 0 else float("inf")
     ratio = ("%.2f" % (r["wall"] / dec)) if (dec and name not in ("stdin",)) else "n/a"
-    print("| %s | %.3f | %.0f | %.1f | %s |" % (r["label"], r["wall"], mbs, r["rss"], ratio))
+    cpu_ratio = ("%.2f" % (r["cpu"] / dec_cpu)) if (dec_cpu and name not in ("stdin",)) else "n/a"
+    print("| %s | %.3f | %.0f | %.1f | %s | %.3f | %s |" % (r["label"], r["wall"], mbs, r["rss"], ratio, r["cpu"],
+                                                         cpu_ratio))
 print()
 
 # Scaling curve: -j1 ... -jN on the same corpus.
@@ -511,7 +517,7 @@ print()
 # Cost growth: the same cases at each --growth size (and this corpus).
 growth = {}
 for line in open(env["B_GROWTH"]):
-    name, label, ns, nbytes, scale, rss, status = line.rstrip("\n").split("\t")
+    name, label, ns, nbytes, scale, rss, status, cpu_ms = line.rstrip("\n").split("\t")
     case, size = name.split("@")
     if status == "ok":
         growth.setdefault(float(size), {"bytes": int(nbytes)})[case] = int(ns) / 1e9
