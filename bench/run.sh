@@ -520,19 +520,25 @@ for line in open(env["B_GROWTH"]):
     name, label, ns, nbytes, scale, rss, status, cpu_ms = line.rstrip("\n").split("\t")
     case, size = name.split("@")
     if status == "ok":
-        growth.setdefault(float(size), {"bytes": int(nbytes)})[case] = int(ns) / 1e9
+        g = growth.setdefault(float(size), {"bytes": int(nbytes)})
+        g[case] = int(ns) / 1e9
+        g[case + "_cpu"] = int(cpu_ms) / 1e3
 if growth:
     if ok("decomp") and ok("tw1") and ok("twN"):
-        growth.setdefault(m["bytes_uncompressed"] / 1e6, {"bytes": m["bytes_uncompressed"], "decomp": dec,
-                                                          "tw1": rows["tw1"]["wall"], "twN": rows["twN"]["wall"]})
-    print("| corpus MB | decompress-only s | -j1 s | -j%d s | -j1 x decompress | -j%d x decompress | -j1 s per GB |" % (jobs, jobs))
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+        growth.setdefault(m["bytes_uncompressed"] / 1e6, {
+            "bytes": m["bytes_uncompressed"], "decomp": dec, "tw1": rows["tw1"]["wall"], "twN": rows["twN"]["wall"],
+            "decomp_cpu": rows["decomp"]["cpu"], "tw1_cpu": rows["tw1"]["cpu"], "twN_cpu": rows["twN"]["cpu"]})
+    print("| corpus MB | decompress-only s | -j1 s | -j%d s | -j1 x decompress | -j%d x decompress | -j1 s per GB "
+          "| CPU s: decompress / -j1 / -j%d | -j1 CPU x decompress | -j1 CPU s per GB |" % (jobs, jobs, jobs))
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in sorted(growth):
         g = growth[size]
         if all(k in g for k in ("decomp", "tw1", "twN")):
-            print("| %.0f | %.3f | %.3f | %.3f | %.2f | %.2f | %.3f |" % (
+            gb = g["bytes"] / 1e9
+            print("| %.0f | %.3f | %.3f | %.3f | %.2f | %.2f | %.3f | %.2f / %.2f / %.2f | %s | %.3f |" % (
                 g["bytes"] / 1e6, g["decomp"], g["tw1"], g["twN"], g["tw1"] / g["decomp"], g["twN"] / g["decomp"],
-                g["tw1"] / (g["bytes"] / 1e9)))
+                g["tw1"] / gb, g["decomp_cpu"], g["tw1_cpu"], g["twN_cpu"],
+                ("%.2f" % (g["tw1_cpu"] / g["decomp_cpu"])) if g["decomp_cpu"] > 0 else "n/a", g["tw1_cpu"] / gb))
     print()
 
 notes = [n for n in [env["B_JQ_NOTE"]] if n]
