@@ -172,12 +172,7 @@ Prefilter::Prefilter(std::vector<std::string> event_names, bool enabled)
       m_scan(supported_scans().front()) {}
 
 bool Prefilter::wanted(std::string_view name) const {
-  for (const auto& candidate : m_names) {
-    if (util::iequals(candidate, name)) {
-      return true;
-    }
-  }
-  return false;
+  return util::name_wanted(m_names, name); // names and patterns (`UpdateFunctionConfiguration*`)
 }
 
 bool Prefilter::may_match(std::string_view data) const {
