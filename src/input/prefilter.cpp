@@ -168,11 +168,23 @@ std::vector<ScanKind> supported_scans() {
 }
 
 Prefilter::Prefilter(std::vector<std::string> event_names, bool enabled)
-    : m_names(std::move(event_names)), m_enabled(enabled && !m_names.empty()),
-      m_scan(supported_scans().front()) {}
+    : m_enabled(enabled && !event_names.empty()), m_scan(supported_scans().front()) {
+  // Sorted once here, so the test run for every `eventName` in every input does not look for
+  // wildcards in every wanted name again (util::name_wanted does, for its other callers).
+  for (std::string& name : event_names) {
+    (name.find_first_of("*?\\") != std::string::npos ? m_patterns : m_names)
+        .push_back(std::move(name));
+  }
+}
 
 bool Prefilter::wanted(std::string_view name) const {
-  return util::name_wanted(m_names, name); // names and patterns (`UpdateFunctionConfiguration*`)
+  for (const std::string& candidate : m_names) {
+    if (util::iequals(candidate, name)) {
+      return true;
+    }
+  }
+  // Patterns (`UpdateFunctionConfiguration*`) are matched as util::name_wanted matches them.
+  return !m_patterns.empty() && util::name_wanted(m_patterns, name);
 }
 
 bool Prefilter::may_match(std::string_view data) const {

@@ -35,7 +35,8 @@ public:
 
 private:
   bool wanted(std::string_view name) const;
-  std::vector<std::string> m_names;
+  std::vector<std::string> m_names;    // plain names, compared ignoring ASCII case
+  std::vector<std::string> m_patterns; // names holding `*`, `?` or `\`: util::name_wanted
   bool m_enabled;
   ScanKind m_scan;
 };
