@@ -36,7 +36,12 @@ import sys
 import time
 import zlib
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+
+# Default compression ratio: the real trail files in shared/fixtures/cloudtrail with 20 records or
+# more compress (gzip -6, compact JSON in a Records envelope) 7.3 to 13.0 : 1, median 10.6; the
+# 466-record Panther set 10.1 : 1 (bench/README.md, "Compression ratio").
+DEFAULT_RATIO = 10.0
 
 # ----------------------------------------------------------------------------------------------
 # Static catalogues
@@ -1140,14 +1145,22 @@ def gen_file(i):
     launches = []
     ev_funcs = EVENT_TABLE[0]
     ev_cum = EVENT_TABLE[1]
+    repeat = a["repeat"]
+    recent = []  # records this file's automated callers may repeat (see REPEAT_POOL)
     for k, t in enumerate(times):
         if rng.random() < rate:
             rec, info = ev_run_instances(ctx, t)
             info["record"] = k
             launches.append(info)
+        elif recent and rng.random() < repeat:
+            rec = repeat_call(rng, rng.choice(recent), t)
         else:
             fn = rng.choices(ev_funcs, cum_weights=ev_cum)[0]
             rec = fn(ctx, t)
+            if "sessionToken" not in json.dumps(rec.get("responseElements")):
+                recent.append(rec)
+                if len(recent) > REPEAT_POOL:
+                    recent.pop(rng.randrange(REPEAT_POOL))
         recs.append(dumps(rec))
     stamp = time.strftime("%Y%m%dT%H%MZ", time.gmtime(delivery))
     day = time.strftime("%Y/%m/%d", time.gmtime(delivery))
@@ -1159,6 +1172,51 @@ def gen_file(i):
     if a["mode"] == "s3" and not a["plain"]:
         gz = gzip_bytes(envelope(recs), a["level"])
     return {"index": i, "path": rel, "account": acct.id, "region": region}, recs, launches, gz
+
+
+# Busy trails compress well because most of their records are machines repeating themselves: an
+# agent polling Describe*, a service decrypting with the same key, a pipeline writing the same
+# prefix. A repeat here is one of the file's last REPEAT_POOL records called again: same caller,
+# request and response, a new time, eventID and requestID. Credentials (sessionToken) are never
+# repeated. The fraction of repeats is what --ratio calibrates.
+REPEAT_POOL = 24
+
+
+def repeat_call(rng, rec, t):
+    again = dict(rec)
+    again["eventTime"] = iso(t)
+    again["eventID"] = uuid4(rng)
+    again["requestID"] = uuid4(rng) if "-" in rec["requestID"] else rstr(rng, UPPER_DIGITS, 16)
+    if "sharedEventID" in again:
+        again["sharedEventID"] = uuid4(rng)
+    return again
+
+
+def sample_ratio(wargs, repeat, files):
+    """Compression ratio of files 0..files-1 generated with `repeat` (in this process)."""
+    args = dict(wargs, repeat=repeat, mode="s3", plain=False)
+    _init_worker(args)
+    unc = comp = 0
+    for i in range(files):
+        _, recs, _, gz = gen_file(i)
+        unc += len(envelope(recs))
+        comp += len(gz)
+    return unc / comp
+
+
+def calibrate_repeat(wargs, ratio, files=12):
+    """The repeat fraction whose sample compresses at `ratio` : 1 (bisection; 0 when the plain
+    mix already compresses that well)."""
+    lo, hi = 0.0, 0.97
+    if sample_ratio(wargs, lo, files) >= ratio:
+        return 0.0
+    for _ in range(9):
+        mid = (lo + hi) / 2
+        if sample_ratio(wargs, mid, files) < ratio:
+            lo = mid
+        else:
+            hi = mid
+    return round(hi, 4)
 
 
 def envelope(recs):
@@ -1194,6 +1252,12 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--plain", action="store_true", help="S3 layout: write .json files, not .json.gz")
     p.add_argument("--gzip-level", type=int, default=6, help="gzip level 1-9 (default 6)")
+    p.add_argument("--ratio", type=float, default=DEFAULT_RATIO,
+                   help="target gzip compression ratio (uncompressed : compressed), reached by letting "
+                        "automated callers repeat calls; 0 = no repeats (about 5.5 : 1). Default %g: "
+                        "real multi-record trail files compress 10-13 : 1 (bench/README.md)" % DEFAULT_RATIO)
+    p.add_argument("--repeat-fraction", type=float, default=None,
+                   help="fraction of records that repeat a recent call (overrides --ratio's calibration)")
     p.add_argument("--manifest", metavar="PATH",
                    help="manifest path (default DIR/manifest.json, or FILE.manifest.json; none for stdout)")
     p.add_argument("--jobs", type=int, default=0, help="generator processes (default: all cores); output is the same")
@@ -1224,7 +1288,14 @@ def main(argv=None):
     target = int(args.size_mb * 1e6)
     jobs = args.jobs or os.cpu_count() or 1
     wargs = {"seed": args.seed, "accounts": args.accounts, "regions": args.regions, "rpf": args.records_per_file,
-             "launch_rate": args.launch_rate, "plain": args.plain, "mode": mode_name, "level": args.gzip_level}
+             "launch_rate": args.launch_rate, "plain": args.plain, "mode": mode_name, "level": args.gzip_level,
+             "repeat": 0.0}
+    if args.repeat_fraction is not None:
+        if not 0 <= args.repeat_fraction < 1:
+            p.error("--repeat-fraction must be within [0, 1)")
+        wargs["repeat"] = args.repeat_fraction
+    elif args.ratio > 0:
+        wargs["repeat"] = calibrate_repeat(wargs, args.ratio)
 
     started = time.time()
     # Output streams for the single-stream modes.
@@ -1361,7 +1432,10 @@ def main(argv=None):
         "scan_root": "AWSLogs" if mode_name == "s3" else (args.ndjson or args.single_doc),
         "params": {"size_mb": args.size_mb, "launch_rate": args.launch_rate,
                    "records_per_file": list(args.records_per_file), "accounts": args.accounts,
-                   "regions": args.regions, "seed": args.seed, "plain": args.plain, "gzip_level": args.gzip_level},
+                   "regions": args.regions, "seed": args.seed, "plain": args.plain, "gzip_level": args.gzip_level,
+                   "ratio": args.ratio, "repeat_fraction": wargs["repeat"]},
+        "compression_ratio": round(total_unc / total_comp, 2) if (mode_name == "s3" and not args.plain
+                                                                   and total_comp) else None,
         "accounts": [a.id for a in World(args.seed, args.accounts, args.regions).accounts],
         "region_names": [r for r, _ in REGIONS[:args.regions]],
         "files": n_files if mode_name == "s3" else 1,
@@ -1398,7 +1472,9 @@ def main(argv=None):
             f.write("\n")
 
     if not args.quiet:
-        comp = ("%.1f MB" % (total_comp / 1e6)) if manifest["bytes_compressed"] is not None else "n/a"
+        comp = ("%.1f MB (ratio %.2f : 1, repeat fraction %.3f)" % (
+            total_comp / 1e6, manifest["compression_ratio"], wargs["repeat"])
+            if manifest["bytes_compressed"] is not None else "n/a")
         sys.stderr.write(
             "gen_corpus: %s: %d file(s), %d records, %d launch records (%d watched: %s), "
             "%.1f MB uncompressed, %s compressed, largest file %.2f MB, mean record %.0f B, "

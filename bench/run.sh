@@ -9,16 +9,25 @@ usage() {
 usage: bench/run.sh [options]
 
   --size-mb N          corpus size, uncompressed JSON MB (10^6 bytes)       (default 300)
+  --ratio R            gzip compression ratio of the corpus (gen_corpus.py --ratio; 0 = none)
+                                                                             (default 10)
   --launch-rate R      fraction of RunInstances records, e.g. 0.0002, 1/500  (default 0.0002)
   --seed N             generator seed                                        (default 1)
   --records-per-file S N or MIN-MAX                                          (default 50-2000)
   --accounts N / --regions N                                                 (default 3 / 4)
   --trailwatch PATH    binary to measure (default build/trailwatch in the repo root)
-  --jobs N             worker count for the all-cores case                   (default nproc)
+  --jobs N             worker count for the all-cores case; the scaling curve runs -j1 ... -jN
+                                                                             (default nproc)
+  --growth LIST        corpus sizes in MB for the cost-growth rows (-j1, -jN and decompression
+                       at each size), comma-separated                        (default 100,1000)
+  --no-growth          skip the cost-growth rows
+  --duckdb-threads N   threads of the DuckDB peer                            (default 2)
+  --no-duckdb          skip the DuckDB peer (npm package @duckdb/node-api, installed into the
+                       cache dir on first use; skipped with a message without node and npm)
   --jq-mb N            run jq on a subset of about N MB and scale by bytes (default 50; 0 = whole corpus)
   --no-jq              skip the jq case
   --no-plain           skip the plain-JSON cases
-  --ndjson-mb N        size of the NDJSON-on-stdin case (default 2048; 0 = skip)
+  --ndjson-mb N        size of the NDJSON-on-stdin case (default 512; 0 = skip)
   --repeat N           run each timed case N times, report the fastest (default 1)
   --keep               keep the generated corpus in the cache (and the work dir) for later runs
   --cache-dir DIR      corpus cache (default $TRAILWATCH_BENCH_CACHE or ~/.cache/trailwatch-bench)
@@ -39,6 +48,10 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 gen="$repo/bench/gen_corpus.py"
 
 size_mb=300
+ratio=10
+growth=100,1000
+duckdb_threads=2
+do_duckdb=1
 rate=0.0002
 seed=1
 rpf=50-2000
@@ -49,7 +62,7 @@ jobs=$(nproc)
 jq_mb=50
 do_jq=1
 do_plain=1
-ndjson_mb=2048
+ndjson_mb=512
 repeat=1
 keep=0
 cache_dir=${TRAILWATCH_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/trailwatch-bench}
@@ -60,6 +73,11 @@ need_arg() { [ $# -ge 2 ] || die "$1 needs a value (see --help)"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --size-mb) need_arg "$@"; size_mb=$2; shift 2 ;;
+    --ratio) need_arg "$@"; ratio=$2; shift 2 ;;
+    --growth) need_arg "$@"; growth=$2; shift 2 ;;
+    --no-growth) growth=""; shift ;;
+    --duckdb-threads) need_arg "$@"; duckdb_threads=$2; shift 2 ;;
+    --no-duckdb) do_duckdb=0; shift ;;
     --launch-rate) need_arg "$@"; rate=$2; shift 2 ;;
     --seed) need_arg "$@"; seed=$2; shift 2 ;;
     --records-per-file) need_arg "$@"; rpf=$2; shift 2 ;;
@@ -84,6 +102,9 @@ done
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || die "--jobs wants a positive integer"
 [[ "$ndjson_mb" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--ndjson-mb wants a number"
 [[ "$jq_mb" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--jq-mb wants a number"
+[[ "$ratio" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--ratio wants a number"
+[[ "$growth" =~ ^([0-9]+(\.[0-9]+)?(,[0-9]+(\.[0-9]+)?)*)?$ ]] || die "--growth wants sizes in MB, e.g. 100,1000"
+[[ "$duckdb_threads" =~ ^[1-9][0-9]*$ ]] || die "--duckdb-threads wants a positive integer"
 
 # --- tools ------------------------------------------------------------------------------------
 if [ -z "$tw" ]; then
@@ -130,30 +151,40 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 gen_hash=$(sha256sum "$gen" | cut -c1-12)
-key=$(printf '%s|' "$size_mb" "$rate" "$seed" "$rpf" "$accounts" "$regions" "$gen_hash" | sha256sum | cut -c1-16)
-cached="$cache_dir/corpus-$key"
-if [ -f "$cached/.complete" ]; then
-  corpus="$cached"
-  note "reusing cached corpus $corpus"
-else
+# make_corpus SIZE_MB: sets $corpus to a directory holding gz/AWSLogs and gz/manifest.json for a
+# corpus of SIZE_MB with the other generator parameters, generating it unless cached.
+make_corpus() {
+  local size=$1 key cached build
+  key=$(printf '%s|' "$size" "$rate" "$seed" "$rpf" "$accounts" "$regions" "$ratio" "$gen_hash" | sha256sum | cut -c1-16)
+  cached="$cache_dir/corpus-$key"
+  if [ -f "$work/corpus-$size/.complete" ]; then
+    corpus="$work/corpus-$size" # generated earlier in this run
+    return
+  fi
+  if [ -f "$cached/.complete" ]; then
+    corpus="$cached"
+    note "reusing cached corpus $corpus"
+    return
+  fi
   if [ "$keep" = 1 ]; then
     mkdir -p "$cache_dir"
     rm -rf "$cached.partial"
-    corpus_build="$cached.partial"
+    build="$cached.partial"
   else
-    corpus_build="$work/corpus"
+    build="$work/corpus-$size"
   fi
-  note "generating a ${size_mb} MB corpus (launch rate $rate, seed $seed) into $corpus_build ..."
-  python3 "$gen" --out "$corpus_build/gz" --size-mb "$size_mb" --launch-rate "$rate" --seed "$seed" \
-    --records-per-file "$rpf" --accounts "$accounts" --regions "$regions"
-  touch "$corpus_build/.complete"
+  note "generating a ${size} MB corpus (ratio $ratio : 1, launch rate $rate, seed $seed) into $build ..."
+  python3 "$gen" --out "$build/gz" --size-mb "$size" --launch-rate "$rate" --seed "$seed" \
+    --records-per-file "$rpf" --accounts "$accounts" --regions "$regions" --ratio "$ratio"
+  touch "$build/.complete"
   if [ "$keep" = 1 ]; then
-    mv "$corpus_build" "$cached"
+    mv "$build" "$cached"
     corpus="$cached"
   else
-    corpus="$corpus_build"
+    corpus="$build"
   fi
-fi
+}
+make_corpus "$size_mb"
 manifest="$corpus/gz/manifest.json"
 
 mfield() { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m[sys.argv[2]])' "$manifest" "$1"; }
@@ -198,7 +229,7 @@ failed=0
 timed() {
   local name=$1 label=$2 bytes=$3 scale=$4 accept=$5 dir=$6
   shift 7
-  local i t0 t1 rc best="" rss=0 r status=ok
+  local i t0 t1 rc best="" rss=0 r status=ok cpu="" c
   for ((i = 1; i <= repeat; i++)); do
     t0=$(date +%s%N)
     set +e
@@ -215,10 +246,13 @@ timed() {
     fi
     r=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/$name.time")
     [ "${r:-0}" -gt "$rss" ] && rss=$r
+    # CPU time (user + sys, in ms): on a shared machine it varies far less than the wall time.
+    c=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%d", s * 1000}' "$work/$name.time")
+    if [ -z "$cpu" ] || [ "$c" -lt "$cpu" ]; then cpu=$c; fi
     if [ -z "$best" ] || [ $((t1 - t0)) -lt "$best" ]; then best=$((t1 - t0)); fi
   done
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "${best:-0}" "$bytes" "$scale" "$rss" "$status" \
-    >> "$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "${best:-0}" "$bytes" "$scale" "$rss" "$status" \
+    "${cpu:-0}" >> "$results"
 }
 
 tw_ok=0,1
@@ -288,12 +322,64 @@ EOF
   fi
 fi
 
-# (c) trailwatch, one worker.  (d) trailwatch, all cores.
+# (c) trailwatch, one worker, then the scaling curve -j2 ... -j(N-1); (d) all N cores.
 note "case c: trailwatch -j1"
 timed tw1 "(c) trailwatch -j1 -q --stats" "$unc_bytes" 1 "$tw_ok" "$corpus/gz" -- "$tw" -j1 -q --stats AWSLogs
 cp "$work/tw1.err" "$work/tw1.stats" 2>/dev/null || true
+for ((k = 2; k < jobs; k++)); do
+  note "case c$k: trailwatch -j$k"
+  timed "tw$k" "(c$k) trailwatch -j$k -q --stats" "$unc_bytes" 1 "$tw_ok" "$corpus/gz" -- "$tw" -j"$k" -q --stats AWSLogs
+done
 note "case d: trailwatch -j$jobs"
 timed twN "(d) trailwatch -j$jobs -q --stats" "$unc_bytes" 1 "$tw_ok" "$corpus/gz" -- "$tw" -j"$jobs" -q --stats AWSLogs
+
+# What trailwatch's watched-launch rules find (untimed): records alerted by the GPU, large and
+# watched-attempt rules, counted once each. The DuckDB and jq cases are checked against the same
+# number the manifest gives.
+watched_rules=$(sed -n 's/^id: *//p' "$repo"/rules/ec2/{gpu_instance_launch,large_instance_launch,watched_launch_attempt}.yml | paste -sd, -)
+(cd "$corpus/gz" && "$tw" -j"$jobs" --format jsonl AWSLogs > "$work/tw.jsonl" 2> /dev/null) || true
+tw_found=$(python3 - "$work/tw.jsonl" "$watched_rules" <<'EOF2'
+import json, sys
+rules = set(sys.argv[2].split(","))
+ids = set()
+for line in open(sys.argv[1]):
+    alert = json.loads(line)
+    if alert.get("rule") in rules:
+        ids.add(alert.get("eventID"))
+print(len(ids))
+EOF2
+)
+watched_expect=$(mfield watched_launch_records)
+if [ "$tw_found" != "$watched_expect" ]; then
+  note "warning: trailwatch alerted on $tw_found watched launch records, the manifest says $watched_expect"
+fi
+
+# (g) DuckDB, side by side: read_json + unnest + the same filter, --duckdb-threads threads.
+duckdb_found=""
+if [ "$do_duckdb" = 1 ]; then
+  npm_dir="$cache_dir/npm"
+  if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+    note "case g skipped: node and npm are needed for the DuckDB peer (Debian: apt-get install nodejs npm)"
+    do_duckdb=0
+  elif [ ! -d "$npm_dir/node_modules/@duckdb/node-api" ]; then
+    note "case g: installing @duckdb/node-api into $npm_dir (once) ..."
+    mkdir -p "$npm_dir"
+    if ! npm install --prefix "$npm_dir" --no-audit --no-fund --silent @duckdb/node-api > "$work/npm.log" 2>&1; then
+      note "case g skipped: npm install @duckdb/node-api failed; its log ends with:"
+      tail -n 5 "$work/npm.log" | sed 's/^/    /' >&2
+      do_duckdb=0
+    fi
+  fi
+fi
+if [ "$do_duckdb" = 1 ]; then
+  note "case g: DuckDB, $duckdb_threads threads"
+  timed duckdb "(g) DuckDB $(node -p "require('$npm_dir/node_modules/@duckdb/node-api/package.json').version" 2>/dev/null), $duckdb_threads threads: read_json + unnest + same filter" \
+    "$unc_bytes" 1 0 "$corpus/gz" -- node "$repo/bench/duckdb_peer.mjs" "$npm_dir" "$corpus/gz" "$duckdb_threads" "$work/duckdb.out"
+  duckdb_found=$(cat "$work/duckdb.out" 2> /dev/null || true)
+  if [ "$duckdb_found" != "$watched_expect" ]; then
+    note "warning: DuckDB found $duckdb_found watched launch records, the manifest says $watched_expect"
+  fi
+fi
 
 # (e) plain JSON: cat baseline, then trailwatch -j1.
 if [ "$do_plain" = 1 ]; then
@@ -326,12 +412,34 @@ if [ "$ndjson_mb" != 0 ]; then
   fi
 fi
 
+# --- cost growth: decompression, -j1 and -jN at each --growth size ------------------------------
+growth_results="$work/growth.tsv"
+: > "$growth_results"
+main_corpus=$corpus main_results=$results
+results=$growth_results
+for size in ${growth//,/ }; do
+  make_corpus "$size"
+  unc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bytes_uncompressed"])' "$corpus/gz/manifest.json")
+  mapfile -t gfiles < <(cd "$corpus/gz" && find AWSLogs -type f -name '*.json.gz' | LC_ALL=C sort)
+  (cd "$corpus/gz" && cat "${gfiles[@]}" > /dev/null)
+  note "growth: ${size} MB"
+  if [ "$decomp_tool" = libdeflate-gunzip ]; then
+    timed "decomp@$size" "$size" "$unc" 1 0 "$corpus/gz" -- libdeflate-gunzip -c "${gfiles[@]}"
+  else
+    timed "decomp@$size" "$size" "$unc" 1 0 "$corpus/gz" -- gzip -dc "${gfiles[@]}"
+  fi
+  timed "tw1@$size" "$size" "$unc" 1 "$tw_ok" "$corpus/gz" -- "$tw" -j1 -q AWSLogs
+  timed "twN@$size" "$size" "$unc" 1 "$tw_ok" "$corpus/gz" -- "$tw" -j"$jobs" -q AWSLogs
+done
+results=$main_results corpus=$main_corpus
+
 # --- report -------------------------------------------------------------------------------------
 tw_version=$("$tw" --version 2>/dev/null | head -n 1 || true)
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
 report_rc=0
 B_CPU="$cpu" B_NPROC="$(nproc)" B_TW_VERSION="$tw_version" B_TW="$tw" B_REPEAT="$repeat" B_JQ_NOTE="$jq_note" \
-B_DECOMP_TOOL="$decomp_tool" python3 - "$results" "$manifest" "$rate" "$jobs" "$check" > "$work/report.md" <<'EOF' || report_rc=$?
+B_DECOMP_TOOL="$decomp_tool" B_TW_FOUND="$tw_found" B_DUCKDB_FOUND="$duckdb_found" B_GROWTH="$growth_results" \
+python3 - "$results" "$manifest" "$rate" "$jobs" "$check" > "$work/report.md" <<'EOF' || report_rc=$?
 import json, sys
 import os
 env = os.environ
@@ -346,10 +454,10 @@ m = json.load(open(manifest_path))
 rows = {}
 order = []
 for line in open(results_path):
-    name, label, ns, nbytes, scale, rss, status = line.rstrip("\n").split("\t")
+    name, label, ns, nbytes, scale, rss, status, cpu_ms = line.rstrip("\n").split("\t")
     wall = int(ns) / 1e9 * float(scale)
     rows[name] = dict(label=label, wall=wall, bytes=int(nbytes) * float(scale), rss=int(rss) / 1024,
-                      status=status)
+                      status=status, cpu=int(cpu_ms) / 1e3 * float(scale))
     order.append(name)
 
 def ok(name):
@@ -358,7 +466,7 @@ def ok(name):
 dec = rows["decomp"]["wall"] if ok("decomp") else None
 print("## trailwatch benchmark")
 print()
-print("- corpus: %d files, %d records, %.1f MB uncompressed, %s compressed (ratio %s), largest file %.2f MB" % (
+print("- corpus: %d files, %d records, %.1f MB uncompressed, %s compressed (compression ratio %s : 1), largest file %.2f MB" % (
     m["files"], m["records"], m["bytes_uncompressed"] / 1e6,
     ("%.1f MB" % (m["bytes_compressed"] / 1e6)) if m["bytes_compressed"] else "n/a",
     ("%.1f" % (m["bytes_uncompressed"] / m["bytes_compressed"])) if m["bytes_compressed"] else "n/a",
@@ -369,19 +477,70 @@ print("- launches: %d RunInstances records (%s), %d with a watched type (%s)" % 
     ", ".join("%s %d" % kv for kv in m["watched_launch_records_by_outcome"].items()) or "none"))
 print("- params: %s" % json.dumps(m["params"], sort_keys=True))
 print("- machine: %s, nproc %s; trailwatch: %s (%s)" % (env["B_CPU"] or "unknown CPU", env["B_NPROC"], env["B_TW_VERSION"] or "(no --version output)", env["B_TW"]))
-print("- MB = 10^6 bytes of uncompressed JSON; wall = fastest of " + env["B_REPEAT"] + " run(s); RSS = peak resident set in MiB (GNU time; for a pipeline, its largest process)")
+print("- MB = 10^6 bytes of uncompressed JSON; wall = fastest of " + env["B_REPEAT"] + " run(s); CPU = least user+sys of those runs; RSS = peak resident set in MiB (GNU time; for a pipeline, its largest process)")
 print()
-print("| case | wall s | MB/s | peak RSS MiB | x decompress-only |")
-print("|---|---:|---:|---:|---:|")
+dec_cpu = rows["decomp"]["cpu"] if ok("decomp") else None
+print("| case | wall s | MB/s | peak RSS MiB | x decompress-only | CPU s (user+sys) | CPU x decompress-only |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for name in order:
     r = rows[name]
     if r["status"] != "ok":
-        print("| %s | %s | | | |" % (r["label"], r["status"]))
+        print("| %s | %s | | | | | |" % (r["label"], r["status"]))
         continue
     mbs = r["bytes"] / 1e6 / r["wall"] if r["wall"] > 0 else float("inf")
     ratio = ("%.2f" % (r["wall"] / dec)) if (dec and name not in ("stdin",)) else "n/a"
-    print("| %s | %.3f | %.0f | %.1f | %s |" % (r["label"], r["wall"], mbs, r["rss"], ratio))
+    cpu_ratio = ("%.2f" % (r["cpu"] / dec_cpu)) if (dec_cpu and name not in ("stdin",)) else "n/a"
+    print("| %s | %.3f | %.0f | %.1f | %s | %.3f | %s |" % (r["label"], r["wall"], mbs, r["rss"], ratio, r["cpu"],
+                                                         cpu_ratio))
 print()
+
+# Scaling curve: -j1 ... -jN on the same corpus.
+curve = [(1, "tw1")] + [(k, "tw%d" % k) for k in range(2, jobs)] + ([(jobs, "twN")] if jobs > 1 else [])
+if ok("tw1") and len(curve) > 1:
+    print("| workers | wall s | speed-up over -j1 | x decompress-only |")
+    print("|---:|---:|---:|---:|")
+    for k, name in curve:
+        if ok(name):
+            print("| -j%d | %.3f | %.2f | %s |" % (k, rows[name]["wall"], rows["tw1"]["wall"] / rows[name]["wall"],
+                                                ("%.2f" % (rows[name]["wall"] / dec)) if dec else "n/a"))
+    print()
+
+# Watched launch records found, per tool.
+found = ["manifest %d" % m["watched_launch_records"]]
+if env["B_TW_FOUND"]:
+    found.append("trailwatch %s" % env["B_TW_FOUND"])
+if env["B_DUCKDB_FOUND"]:
+    found.append("DuckDB %s" % env["B_DUCKDB_FOUND"])
+print("Watched launch records found: " + ", ".join(found) + ".")
+print()
+
+# Cost growth: the same cases at each --growth size (and this corpus).
+growth = {}
+for line in open(env["B_GROWTH"]):
+    name, label, ns, nbytes, scale, rss, status, cpu_ms = line.rstrip("\n").split("\t")
+    case, size = name.split("@")
+    if status == "ok":
+        g = growth.setdefault(float(size), {"bytes": int(nbytes)})
+        g[case] = int(ns) / 1e9
+        g[case + "_cpu"] = int(cpu_ms) / 1e3
+if growth:
+    if ok("decomp") and ok("tw1") and ok("twN"):
+        growth.setdefault(m["bytes_uncompressed"] / 1e6, {
+            "bytes": m["bytes_uncompressed"], "decomp": dec, "tw1": rows["tw1"]["wall"], "twN": rows["twN"]["wall"],
+            "decomp_cpu": rows["decomp"]["cpu"], "tw1_cpu": rows["tw1"]["cpu"], "twN_cpu": rows["twN"]["cpu"]})
+    print("| corpus MB | decompress-only s | -j1 s | -j%d s | -j1 x decompress | -j%d x decompress | -j1 s per GB "
+          "| CPU s: decompress / -j1 / -j%d | -j1 CPU x decompress | -j1 CPU s per GB |" % (jobs, jobs, jobs))
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size in sorted(growth):
+        g = growth[size]
+        if all(k in g for k in ("decomp", "tw1", "twN")):
+            gb = g["bytes"] / 1e9
+            print("| %.0f | %.3f | %.3f | %.3f | %.2f | %.2f | %.3f | %.2f / %.2f / %.2f | %s | %.3f |" % (
+                g["bytes"] / 1e6, g["decomp"], g["tw1"], g["twN"], g["tw1"] / g["decomp"], g["twN"] / g["decomp"],
+                g["tw1"] / gb, g["decomp_cpu"], g["tw1_cpu"], g["twN_cpu"],
+                ("%.2f" % (g["tw1_cpu"] / g["decomp_cpu"])) if g["decomp_cpu"] > 0 else "n/a", g["tw1_cpu"] / gb))
+    print()
+
 notes = [n for n in [env["B_JQ_NOTE"]] if n]
 if env["B_DECOMP_TOOL"] != "libdeflate-gunzip":
     notes.append("Decompression-only used gzip -dc because libdeflate-gunzip is absent: ratios to it are optimistic.")
@@ -395,15 +554,24 @@ largest_mb = m["largest_file_bytes"] / 2**20
 targets = []
 def add(what, value, goal, passed):
     targets.append((what, value, goal, passed))
+# Issue 15's goals hold for realistic trails (compression ratio >= 9 : 1, launch rate 1/5000);
+# the earlier, looser ones for a corpus that compresses less.
+realistic = m.get("compression_ratio") is not None and m["compression_ratio"] >= 9
 if ok("tw1") and dec:
     v = rows["tw1"]["wall"] / dec
     if rate <= 1 / 5000 * 1.0001:
-        add("-j1 / decompress-only", "%.2fx" % v, "<= 1.5x (launch rate 1/5000)", v <= 1.5)
+        goal = 1.2 if realistic else 1.5
+        add("-j1 / decompress-only", "%.2fx" % v, "<= %.1fx (launch rate 1/5000%s)" % (
+            goal, ", ratio >= 9 : 1" if realistic else ""), v <= goal)
     else:
         add("-j1 / decompress-only", "%.2fx" % v, "<= 2.5x (dense, launch rate up to 1/500)", v <= 2.5)
 if ok("twN") and dec:
     v = rows["twN"]["wall"] / dec
-    add("-j%d / decompress-only" % jobs, "%.2fx" % v, "<= 0.9x", v <= 0.9)
+    goal = 0.6 if realistic else 0.9
+    add("-j%d / decompress-only" % jobs, "%.2fx" % v, "<= %.1fx" % goal, v <= goal)
+if ok("duckdb") and ok("twN"):
+    v = rows["duckdb"]["wall"] / rows["twN"]["wall"]
+    add("DuckDB / -j%d" % jobs, "%.1fx" % v, ">= 8x", v >= 8)
 if ok("jq") and ok("tw1"):
     v = rows["jq"]["wall"] / rows["tw1"]["wall"]
     add("jq / -j1", "%.1fx" % v, ">= 50x", v >= 50)

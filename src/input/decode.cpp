@@ -4,7 +4,13 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <libdeflate.h>
+#include <limits>
 #include <memory>
+#include <new>
+#include <sanitizer/asan_interface.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <utility>
 
 namespace trailwatch {
 namespace {
@@ -62,6 +68,34 @@ std::string inflate_prefix(std::string_view input, std::string& out, std::size_t
   return error;
 }
 
+// The most a deflate stream of `compressed` bytes can inflate to: 1032 : 1 (zlib's FAQ), plus
+// slack for the gzip framing of tiny inputs.
+std::size_t worst_case_output(std::size_t compressed) {
+  constexpr std::size_t k_max_ratio = 1032;
+  if (compressed > std::numeric_limits<std::size_t>::max() / k_max_ratio - 4096) {
+    return std::numeric_limits<std::size_t>::max();
+  }
+  return compressed * k_max_ratio + 4096;
+}
+
+// A likely size for the member at `offset`: the trailer's ISIZE (the last member's size modulo
+// 2^32, exact for the usual single-member file), at least 8 x the compressed bytes left.
+std::size_t size_hint(std::string_view input, std::size_t offset) {
+  std::size_t hint = std::max(k_min_guess, (input.size() - offset) * 8);
+  if (input.size() >= 18) {
+    const auto* trailer = reinterpret_cast<const unsigned char*>(input.data() + input.size() - 4);
+    const std::size_t isize = std::size_t{trailer[0]} | (std::size_t{trailer[1]} << 8) |
+                              (std::size_t{trailer[2]} << 16) | (std::size_t{trailer[3]} << 24);
+    hint = std::max(hint, isize);
+  }
+  return hint;
+}
+
+std::size_t page_round(std::size_t n) {
+  static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  return (n + page - 1) / page * page;
+}
+
 } // namespace
 
 bool looks_gzip(std::string_view bytes) {
@@ -75,17 +109,65 @@ void ensure_padding(std::string& buffer) {
   }
 }
 
-char* Buffer::reserve_more(std::size_t n) {
-  if (!m_data || m_size + n > m_capacity) {
-    const std::size_t capacity = std::max(m_size + n, m_capacity + m_capacity / 2);
-    std::unique_ptr<char[]> bigger(new char[capacity + k_padding]);
-    if (m_size > 0) {
-      std::memcpy(bigger.get(), m_data.get(), m_size);
-    }
-    m_data = std::move(bigger);
-    m_capacity = capacity;
+Buffer::~Buffer() {
+  if (m_data != nullptr) {
+    ASAN_UNPOISON_MEMORY_REGION(m_data, m_mapped); // the next mapping here starts clean
+    ::munmap(m_data, m_mapped);
   }
-  return m_data.get() + m_size;
+}
+
+Buffer::Buffer(Buffer&& other) noexcept
+    : m_data(std::exchange(other.m_data, nullptr)), m_size(std::exchange(other.m_size, 0)),
+      m_capacity(std::exchange(other.m_capacity, 0)), m_mapped(std::exchange(other.m_mapped, 0)) {}
+
+Buffer& Buffer::operator=(Buffer&& other) noexcept {
+  Buffer moved(std::move(other));
+  std::swap(m_data, moved.m_data);
+  std::swap(m_size, moved.m_size);
+  std::swap(m_capacity, moved.m_capacity);
+  std::swap(m_mapped, moved.m_mapped);
+  return *this;
+}
+
+char* Buffer::try_reserve_more(std::size_t n) {
+  if (m_data != nullptr && n <= m_capacity - m_size) {
+    ASAN_UNPOISON_MEMORY_REGION(m_data + m_size, n + k_padding);
+    return m_data + m_size;
+  }
+  if (n > std::numeric_limits<std::size_t>::max() / 2 - m_size) {
+    return nullptr;
+  }
+  const std::size_t capacity = std::max(m_size + n, m_capacity + m_capacity / 2);
+  const std::size_t mapped = page_round(capacity + k_padding);
+  if (m_data != nullptr) {
+    ASAN_UNPOISON_MEMORY_REGION(m_data, m_mapped); // mremap may move the pages away
+  }
+  void* memory = m_data == nullptr ? ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
+                                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+                                   : ::mremap(m_data, m_mapped, mapped, MREMAP_MAYMOVE);
+  if (memory == MAP_FAILED) {
+    return nullptr;
+  }
+  m_data = static_cast<char*>(memory);
+  m_capacity = mapped - k_padding;
+  m_mapped = mapped;
+  ASAN_UNPOISON_MEMORY_REGION(m_data, m_mapped);
+  return m_data + m_size;
+}
+
+void Buffer::poison_tail() {
+  if (m_data != nullptr) {
+    ASAN_UNPOISON_MEMORY_REGION(m_data, m_size + k_padding);
+    ASAN_POISON_MEMORY_REGION(m_data + m_size + k_padding, m_mapped - m_size - k_padding);
+  }
+}
+
+char* Buffer::reserve_more(std::size_t n) {
+  char* room = try_reserve_more(n);
+  if (room == nullptr) {
+    throw std::bad_alloc();
+  }
+  return room;
 }
 
 void Buffer::append(std::string_view bytes) {
@@ -96,13 +178,16 @@ void Buffer::append(std::string_view bytes) {
   commit(bytes.size());
 }
 
-std::string decode_into(std::string_view input, std::size_t max_output, Buffer& out, bool& gzip) {
+std::string decode_into(std::string_view input, std::size_t max_output, Buffer& out, bool& gzip,
+                        DecodeCounters* counters) {
   out.clear();
   gzip = looks_gzip(input);
   if (!gzip) {
     out.append(input);
     return {};
   }
+  DecodeCounters unused;
+  DecodeCounters& count = counters != nullptr ? *counters : unused;
   auto* decompressor = thread_decompressor();
   std::size_t offset = 0;
   while (offset < input.size()) {
@@ -110,38 +195,41 @@ std::string decode_into(std::string_view input, std::size_t max_output, Buffer& 
     if (!looks_gzip(member)) {
       return fmt::format("trailing garbage after gzip data at byte {}", offset);
     }
-    // ISIZE (the last 4 bytes of the input) is the size of the last member, modulo 2^32: exact
-    // for the usual single-member file, so the first member starts from it and a file that
-    // compresses better than 8 : 1 is no longer decompressed, thrown away and decompressed
-    // again. Otherwise start from a generous guess; grow on LIBDEFLATE_INSUFFICIENT_SPACE.
-    std::size_t guess = std::max(k_min_guess, member.size() * 8);
-    if (offset == 0 && input.size() >= 18) {
-      const auto* trailer = reinterpret_cast<const unsigned char*>(input.data() + input.size() - 4);
-      const std::size_t isize = std::size_t{trailer[0]} | (std::size_t{trailer[1]} << 8) |
-                                (std::size_t{trailer[2]} << 16) | (std::size_t{trailer[3]} << 24);
-      guess = std::max(guess, isize);
+    // Room for everything this member can produce within the limit, so it is decompressed
+    // once. Only when the address space is refused (strict overcommit) does a smaller room,
+    // from the hint, and a retry on LIBDEFLATE_INSUFFICIENT_SPACE stand in.
+    const std::size_t left = max_output - std::min(max_output, out.size());
+    std::size_t room = std::min(left, worst_case_output(member.size()));
+    char* target = out.try_reserve_more(room);
+    while (target == nullptr && room > k_min_guess) {
+      room = std::max(std::min(room / 2, size_hint(input, offset)), k_min_guess);
+      target = out.try_reserve_more(room);
+    }
+    if (target == nullptr) {
+      target = out.reserve_more(room); // throws std::bad_alloc: nothing smaller would do
     }
     for (;;) {
-      guess = std::min(guess, max_output - std::min(max_output, out.size()));
-      char* target = out.reserve_more(guess);
       std::size_t in_used = 0, out_used = 0;
+      ++count.inflate_calls;
       const auto rc = libdeflate_gzip_decompress_ex(decompressor, member.data(), member.size(),
-                                                    target, guess, &in_used, &out_used);
+                                                    target, room, &in_used, &out_used);
       if (rc == LIBDEFLATE_SUCCESS) {
         out.commit(out_used);
         offset += in_used;
+        ++count.members;
         break;
       }
       if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) {
-        if (out.size() + guess >= max_output) {
+        if (room >= left) {
           return fmt::format("decompressed size exceeds the limit of {} bytes", max_output);
         }
-        guess *= 2;
+        room = std::min(left, room * 2);
+        target = out.reserve_more(room);
         continue;
       }
       // Truncated or corrupt member: recover what zlib can read, then stop.
       std::string prefix;
-      std::string error = inflate_prefix(member, prefix, max_output - out.size());
+      std::string error = inflate_prefix(member, prefix, left);
       out.append(prefix);
       return error.empty() ? std::string("corrupt gzip data") : error;
     }

@@ -3,6 +3,7 @@
 
 #include "util/strings.hpp"
 
+#include <cstdint>
 #include <cstring>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -42,10 +43,10 @@ template <typename Visit> bool scan_scalar(std::string_view data, std::size_t fr
 #if TRAILWATCH_X86
 // Verifies the candidate positions in `keys` (bit k = position base + k) and visits the real
 // `eventName` occurrences. Returns false when `visit` stops the scan.
-template <typename Visit>
-bool visit_candidates(const char* p, std::size_t base, unsigned keys, Visit& visit) {
+template <typename Mask, typename Visit>
+bool visit_candidates(const char* p, std::size_t base, Mask keys, Visit& visit) {
   while (keys != 0) {
-    const std::size_t at = base + static_cast<std::size_t>(__builtin_ctz(keys));
+    const std::size_t at = base + static_cast<std::size_t>(__builtin_ctzll(keys));
     if (std::memcmp(p + at, k_key.data(), k_key.size()) == 0 && !visit(at)) {
       return false;
     }
@@ -81,6 +82,32 @@ __attribute__((target("avx2"))) bool scan_avx2(std::string_view data, Visit&& vi
   return scan_scalar(data, i, visit);
 }
 
+// 64 positions per step, with mask registers: two loads and three compares per step; the
+// backslash test is exact only in the (rare) steps holding a backslash.
+template <typename Visit>
+__attribute__((target("avx512f,avx512bw"))) bool scan_avx512(std::string_view data, Visit&& visit) {
+  const char* p = data.data();
+  const std::size_t n = data.size();
+  const __m512i e = _mm512_set1_epi8('e');
+  const __m512i big_n = _mm512_set1_epi8('N');
+  const __m512i backslash = _mm512_set1_epi8('\\');
+  const __m512i u = _mm512_set1_epi8('u');
+  std::size_t i = 0;
+  for (; i + 64 + k_key.size() <= n; i += 64) {
+    const __m512i a = _mm512_loadu_si512(p + i);
+    const __m512i a5 = _mm512_loadu_si512(p + i + 5);
+    const __mmask64 slashes = _mm512_cmpeq_epi8_mask(a, backslash);
+    if (slashes != 0 && (slashes & _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p + i + 1), u)) != 0) {
+      return false;
+    }
+    const __mmask64 keys = _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(a, e), a5, big_n);
+    if (keys != 0 && !visit_candidates(p, i, static_cast<std::uint64_t>(keys), visit)) {
+      return false;
+    }
+  }
+  return scan_scalar(data, i, visit);
+}
+
 template <typename Visit> bool scan_sse2(std::string_view data, Visit&& visit) {
   const char* p = data.data();
   const std::size_t n = data.size();
@@ -108,25 +135,63 @@ template <typename Visit> bool scan_sse2(std::string_view data, Visit&& visit) {
 #endif
 
 // True when no `\u` escape is seen and `visit` accepted every `eventName` occurrence.
-template <typename Visit> bool scan(std::string_view data, Visit&& visit) {
+template <typename Visit> bool scan(std::string_view data, ScanKind kind, Visit&& visit) {
+  switch (kind) {
 #if TRAILWATCH_X86
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  return avx2 ? scan_avx2(data, visit) : scan_sse2(data, visit);
-#else
-  return scan_scalar(data, 0, visit);
+  case ScanKind::avx512:
+    return scan_avx512(data, visit);
+  case ScanKind::avx2:
+    return scan_avx2(data, visit);
+  case ScanKind::sse2:
+    return scan_sse2(data, visit);
 #endif
+  default:
+    return scan_scalar(data, 0, visit);
+  }
 }
 
 } // namespace
 
+std::vector<ScanKind> supported_scans() {
+  std::vector<ScanKind> kinds;
+#if TRAILWATCH_X86
+  if (__builtin_cpu_supports("avx512bw")) {
+    kinds.push_back(ScanKind::avx512);
+  }
+  if (__builtin_cpu_supports("avx2")) {
+    kinds.push_back(ScanKind::avx2);
+  }
+  kinds.push_back(ScanKind::sse2);
+#endif
+  kinds.push_back(ScanKind::scalar);
+  return kinds;
+}
+
 Prefilter::Prefilter(std::vector<std::string> event_names, bool enabled)
-    : m_names(std::move(event_names)), m_enabled(enabled && !m_names.empty()) {}
+    : m_enabled(enabled && !event_names.empty()), m_scan(supported_scans().front()) {
+  // Sorted once here, so the test run for every `eventName` in every input does not look for
+  // wildcards in every wanted name again (util::name_wanted does, for its other callers).
+  for (std::string& name : event_names) {
+    (name.find_first_of("*?\\") != std::string::npos ? m_patterns : m_names)
+        .push_back(std::move(name));
+  }
+}
 
 bool Prefilter::wanted(std::string_view name) const {
-  return util::name_wanted(m_names, name); // names and patterns (`UpdateFunctionConfiguration*`)
+  for (const std::string& candidate : m_names) {
+    if (util::iequals(candidate, name)) {
+      return true;
+    }
+  }
+  // Patterns (`UpdateFunctionConfiguration*`) are matched as util::name_wanted matches them.
+  return !m_patterns.empty() && util::name_wanted(m_patterns, name);
 }
 
 bool Prefilter::may_match(std::string_view data) const {
+  return may_match(data, m_scan);
+}
+
+bool Prefilter::may_match(std::string_view data, ScanKind kind) const {
   if (!m_enabled) {
     return true;
   }
@@ -184,7 +249,7 @@ bool Prefilter::may_match(std::string_view data) const {
     return wanted(util::trim(data.substr(start, end - start))) ? Occurrence::must_parse
                                                                : Occurrence::unwanted;
   };
-  return !scan(data, [&](std::size_t at) { return classify(at) != Occurrence::must_parse; });
+  return !scan(data, kind, [&](std::size_t at) { return classify(at) != Occurrence::must_parse; });
 }
 
 } // namespace trailwatch

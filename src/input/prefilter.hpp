@@ -15,6 +15,12 @@
 
 namespace trailwatch {
 
+// The byte scans, widest first: AVX-512 (64 bytes a step), AVX2 (32), SSE2 (16), scalar.
+enum class ScanKind { avx512, avx2, sse2, scalar };
+
+// The scans this CPU runs, widest first (the prefilter uses the first; tests try them all).
+std::vector<ScanKind> supported_scans();
+
 class Prefilter {
 public:
   // `event_names`: the names some rule can match; `enabled` false when a rule can match any
@@ -23,12 +29,16 @@ public:
 
   // False only when `data` certainly holds no record with a wanted eventName.
   bool may_match(std::string_view data) const;
+  // As may_match(), with the scan `kind` (one of supported_scans()).
+  bool may_match(std::string_view data, ScanKind kind) const;
   bool enabled() const { return m_enabled; }
 
 private:
   bool wanted(std::string_view name) const;
-  std::vector<std::string> m_names;
+  std::vector<std::string> m_names;    // plain names, compared ignoring ASCII case
+  std::vector<std::string> m_patterns; // names holding `*`, `?` or `\`: util::name_wanted
   bool m_enabled;
+  ScanKind m_scan;
 };
 
 } // namespace trailwatch

@@ -4,9 +4,11 @@
 // StreamDecoder fed in chunks of any size. Gzip data is made here with zlib.
 #include "input/decode.hpp"
 
+#include <cstring>
 #include <gtest/gtest.h>
 #include <random>
 #include <string>
+#include <vector>
 #include <zlib.h>
 
 namespace trailwatch {
@@ -334,6 +336,96 @@ TEST(DecodeAll, BogusIsizeIsOnlyAHint) {
   compressed.replace(compressed.size() - 4, 4, "\xff\xff\xff\xff");
   const Decoded decoded = decode_all(compressed, std::size_t{64} << 20);
   EXPECT_EQ(decoded.data.size(), 100000u) << decoded.error;
+}
+
+// Issue 15: a multi-member file whose members compress far better than 8 : 1 (the old first
+// guess) and whose sizes differ (the trailer's ISIZE describes only the last) keeps what the
+// earlier members decoded and decompresses each member exactly once.
+TEST(DecodeInto, HighRatioMembersAreEachDecompressedOnce) {
+  std::string records;
+  for (int i = 0; i < 20000; ++i) {
+    records += R"({"eventName":"Decrypt","eventSource":"kms.amazonaws.com","n":)" +
+               std::to_string(i % 10) + "},";
+  }
+  std::string small;
+  for (int i = 0; i < 500; ++i) {
+    small += R"({"eventName":"GetCallerIdentity"},)";
+  }
+  const std::vector<std::string> parts = {records, small, records + records, small};
+  std::string compressed, expected;
+  for (const std::string& part : parts) {
+    const std::string member = gzip(part, 9);
+    ASSERT_GT(part.size(), member.size() * 9);
+    compressed += member;
+    expected += part;
+  }
+  Buffer out;
+  bool is_gzip = false;
+  DecodeCounters counters;
+  const std::string error = decode_into(compressed, std::size_t{1} << 30, out, is_gzip, &counters);
+  EXPECT_TRUE(error.empty()) << error;
+  EXPECT_TRUE(is_gzip);
+  EXPECT_TRUE(out.view() == expected);
+  EXPECT_EQ(counters.members, parts.size());
+  EXPECT_EQ(counters.inflate_calls, parts.size());
+}
+
+// The trailer's ISIZE describes only the last member: here 1 byte, for a file whose first member
+// inflates 1000 : 1 to 4 MiB. It misleads nothing: one call per member.
+TEST(DecodeInto, MisleadingIsizeOfATinyLastMemberCostsNoRetry) {
+  const std::string data(4u << 20, 'q');
+  const std::string compressed = gzip(data, 9) + gzip("x", 9);
+  Buffer out;
+  bool is_gzip = false;
+  DecodeCounters counters;
+  const std::string error = decode_into(compressed, std::size_t{64} << 20, out, is_gzip, &counters);
+  EXPECT_TRUE(error.empty()) << error;
+  EXPECT_TRUE(out.view() == data + "x");
+  EXPECT_EQ(counters.inflate_calls, 2u);
+}
+
+// A bogus ISIZE (a lie, not a hint: libdeflate checks it) on a high-ratio file: the bytes are
+// all recovered, the mismatch is reported, and libdeflate ran once.
+TEST(DecodeInto, BogusIsizeOnAHighRatioFileRecoversEveryByte) {
+  const std::string data(2u << 20, 'r');
+  std::string compressed = gzip(data, 9);
+  compressed.replace(compressed.size() - 4, 4, std::string("\x01\x00\x00\x00", 4));
+  Buffer out;
+  bool is_gzip = false;
+  DecodeCounters counters;
+  const std::string error = decode_into(compressed, std::size_t{64} << 20, out, is_gzip, &counters);
+  EXPECT_FALSE(error.empty());
+  EXPECT_TRUE(out.view() == data);
+  EXPECT_EQ(counters.inflate_calls, 1u);
+}
+
+// A member beyond the limit stops with the limit error after one call, whatever ISIZE says.
+TEST(DecodeInto, BombBehindAHugeIsizeStopsAtTheLimitInOneCall) {
+  std::string compressed = gzip(std::string(8u << 20, '\0'), 9);
+  compressed.replace(compressed.size() - 4, 4, "\xff\xff\xff\xff");
+  Buffer out;
+  bool is_gzip = false;
+  DecodeCounters counters;
+  const std::string error = decode_into(compressed, std::size_t{1} << 20, out, is_gzip, &counters);
+  EXPECT_NE(error.find("limit"), std::string::npos) << error;
+  EXPECT_LE(out.size(), std::size_t{1} << 20);
+  EXPECT_EQ(counters.inflate_calls, 1u);
+}
+
+// The buffer keeps its bytes across growth (mremap) and reuse.
+TEST(Buffer, KeepsBytesWhenGrowingAndAfterMove) {
+  Buffer buffer;
+  buffer.append("head");
+  char* room = buffer.reserve_more(std::size_t{256} << 20); // address space only
+  ASSERT_NE(room, nullptr);
+  std::memcpy(room, "tail", 4);
+  buffer.commit(4);
+  EXPECT_EQ(buffer.view(), "headtail");
+  Buffer moved(std::move(buffer));
+  EXPECT_EQ(moved.view(), "headtail");
+  moved.clear();
+  moved.append("again");
+  EXPECT_EQ(moved.view(), "again");
 }
 
 } // namespace

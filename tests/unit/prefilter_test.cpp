@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Prefilter: an input is skipped unparsed only when it certainly holds no record a rule wants.
-// Every case is checked at many offsets, so the SIMD blocks (16/32 bytes), their boundaries
-// and the scalar tail all see it.
+// Every case is checked with every scan the CPU runs, at many offsets, so the SIMD blocks
+// (16/32/64 bytes), their boundaries and the scalar tail all see it.
 #include "input/prefilter.hpp"
 
 #include <gtest/gtest.h>
@@ -13,16 +13,19 @@ namespace {
 const Prefilter k_prefilter({"RunInstances", "CreateFleet"}, true);
 
 // `json` placed after `pad` filler bytes and followed by more filler, as in a real file.
-bool may_match_at(const std::string& json, std::size_t pad) {
+bool may_match_at(const std::string& json, std::size_t pad, ScanKind kind) {
   const std::string data =
       std::string(pad, ' ') + R"({"x":"eventNam"})" + json + std::string(pad % 7 + 40, ' ');
-  return k_prefilter.may_match(data);
+  return k_prefilter.may_match(data, kind);
 }
 
 void expect_everywhere(const std::string& json, bool expected) {
-  for (std::size_t pad = 0; pad < 70; ++pad) {
-    SCOPED_TRACE("offset " + std::to_string(pad) + ": " + json);
-    ASSERT_EQ(may_match_at(json, pad), expected);
+  for (const ScanKind kind : supported_scans()) {
+    for (std::size_t pad = 0; pad < 140; ++pad) {
+      SCOPED_TRACE("scan " + std::to_string(static_cast<int>(kind)) + ", offset " +
+                   std::to_string(pad) + ": " + json);
+      ASSERT_EQ(may_match_at(json, pad, kind), expected);
+    }
   }
 }
 
@@ -53,6 +56,11 @@ TEST(Prefilter, UnicodeEscapesForceAParse) {
   // "Run\u0049nstances" is RunInstances: any \u escape means the bytes cannot be trusted.
   expect_everywhere(R"({"eventName":"Run\u0049nstances"})", true);
   expect_everywhere(R"({"eventName":"GetObject","userAgent":"a\u0026b"})", true);
+}
+
+TEST(Prefilter, BackslashesThatAreNotUnicodeEscapesDoNotForceAParse) {
+  // Escaped quotes and backslashes (policies, user agents) are common; only `\u` is suspect.
+  expect_everywhere(R"({"eventName":"GetObject","policy":"{\"a\":\"b\"}","ua":"x\\y\\"})", false);
 }
 
 TEST(Prefilter, OtherEscapesOrTypesInTheNameForceAParse) {
