@@ -126,7 +126,7 @@ INSERT INTO folders(path)
   SELECT DISTINCT trailwatch_folder(path) FROM files WHERE complete = 1 ORDER BY 1;
 CREATE TABLE files_v4 (
   folder INTEGER NOT NULL,        -- folders.id
-  name TEXT NOT NULL,
+  name TEXT NOT NULL,             -- a CloudTrail name less the account and region: '/<stamp>_…'
   size INTEGER NOT NULL,
   mtime_ns INTEGER NOT NULL,
   delivered INTEGER,              -- epoch seconds its S3 key shows; NULL: never forgotten
@@ -144,11 +144,37 @@ ALTER TABLE reading ADD COLUMN died_token INTEGER; -- the dead run's reading log
 };
 static_assert(std::size(k_migrations) == State::k_schema_version);
 
-// A file key (canonical path) splits into its folder, up to and with the last '/', and its name.
-std::pair<std::string_view, std::string_view> split_key(std::string_view key) {
+// The name a file row stores. A CloudTrail log file's name repeats the account and region of its
+// folder (…/<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<stamp>_…):
+// that prefix is replaced by '/', which no file name holds, so a shortened name never equals a
+// name stored whole. About a third of a row.
+std::string stored_name(std::string_view folder, std::string_view name) {
+  std::string_view parts[6]; // the folder's last components, innermost first
+  std::size_t count = 0;
+  while (!folder.empty() && count < 6) {
+    const std::size_t slash = folder.rfind('/');
+    const std::string_view part =
+        slash == std::string_view::npos ? folder : folder.substr(slash + 1);
+    folder = slash == std::string_view::npos ? std::string_view() : folder.substr(0, slash);
+    if (!part.empty()) {
+      parts[count++] = part;
+    }
+  }
+  if (count == 6 && parts[4] == "CloudTrail") {
+    const std::string prefix = fmt::format("{}_CloudTrail_{}_", parts[5], parts[3]);
+    if (name.starts_with(prefix)) {
+      return fmt::format("/{}", name.substr(prefix.size()));
+    }
+  }
+  return std::string(name);
+}
+
+// A file key (canonical path) splits into its folder, up to and with the last '/', and the name
+// its row stores (stored_name).
+std::pair<std::string_view, std::string> split_key(std::string_view key) {
   const std::size_t slash = key.rfind('/');
   const std::size_t cut = slash == std::string_view::npos ? 0 : slash + 1;
-  return {key.substr(0, cut), key.substr(cut)};
+  return {key.substr(0, cut), stored_name(key.substr(0, cut), key.substr(cut))};
 }
 
 std::string now_rfc3339() {
@@ -538,8 +564,7 @@ void State::check_and_migrate() {
                 [](std::string_view path) { return util::canonical_path(path); });
   text_function("trailwatch_folder",
                 [](std::string_view key) { return std::string(split_key(key).first); });
-  text_function("trailwatch_name",
-                [](std::string_view key) { return std::string(split_key(key).second); });
+  text_function("trailwatch_name", [](std::string_view key) { return split_key(key).second; });
   sqlite3_create_function_v2(
       m_db, "trailwatch_delivered", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
       [](sqlite3_context* context, int, sqlite3_value** argv) {
