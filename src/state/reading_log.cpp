@@ -110,12 +110,13 @@ void ReadingLog::remove(const std::string& path) {
   ::unlink(path.c_str());
 }
 
-void ReadingLog::close_if_idle() {
-  if (m_fd >= 0 && m_in_flight.empty()) {
+void ReadingLog::discard() {
+  if (m_fd >= 0) {
     ::close(m_fd);
     m_fd = -1;
     remove(m_path);
   }
+  m_in_flight.clear();
 }
 
 void ReadingLog::open_new() {

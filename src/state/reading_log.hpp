@@ -60,8 +60,9 @@ public:
   void compact();
   // Deletes the log file (after its leftover was recorded in the state).
   static void remove(const std::string& path);
-  // At the end of a run: deletes the log when no input is left in flight.
-  void close_if_idle();
+  // At the normal end of a run (no death to report): closes and deletes the log, inputs still
+  // marked included (read ahead by workers when a closed pipe stopped the run early).
+  void discard();
 
 private:
   void open_new();

@@ -19,7 +19,7 @@
 //   A batch commits early when an input added an outbox alert, so no alert waits on batching.
 // - Files are rows of a WITHOUT ROWID table keyed by (folder id, name): a folder's path is stored
 //   once, the key is not stored twice (table + index), and nothing but size, mtime and the
-//   delivery time (to forget old files) is kept: about 90 bytes per CloudTrail file.
+//   delivery time (to forget old files) is kept: about 75 bytes per CloudTrail file.
 // - At the end of a run the WAL is checkpointed and truncated, so between runs the state is one
 //   file (and a large first run does not leave a large WAL behind).
 // - Statements are prepared once and reset after every use (Query), so no statement keeps a
@@ -613,7 +613,7 @@ void State::finish_run(std::int64_t run_id, std::string_view status) {
     q.bind(1, now_rfc3339()).bind(2, status).bind(3, run_id);
     q.step("recording the run end");
   }
-  m_log.close_if_idle();
+  m_log.discard(); // the run ended: no input killed it
   // Best effort: a reader holding the WAL (the sqlite3 shell) only delays the truncation.
   sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
 }

@@ -87,8 +87,9 @@ public:
 
   // Records the start of a run (a `runs` row, committed at once); returns its id.
   std::int64_t begin_run();
-  // Records the end of run `run_id` with `status` ("ok" / "error" / "alerts") and checkpoints
-  // the write-ahead log into the database file (so the state is one file between runs).
+  // Records the end of run `run_id` with `status` ("ok" / "error" / "alerts"), drops the reading
+  // log (no input killed this run) and checkpoints the write-ahead log into the database file
+  // (so the state is one file between runs).
   void finish_run(std::int64_t run_id, std::string_view status);
 
   // True when `path` was fully processed before with this `size` and `mtime_ns`.
