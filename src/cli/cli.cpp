@@ -46,6 +46,7 @@ bad options or rules). A bad file is reported and the rest is still read.
 struct RawFlags {
   std::vector<std::string> paths;
   std::vector<std::string> rules;
+  std::vector<std::string> packs;
   std::string min_level = "informational";
   std::string status;
   std::vector<std::string> rule_ids;
@@ -110,6 +111,12 @@ Options build_options(const RawFlags& raw) {
     options.paths.push_back("-");
   }
   options.rule_paths = raw.rules;
+  if (!raw.packs.empty() && options.rule_paths.empty()) {
+    options.rule_paths = default_rule_paths(); // a pack adds to the shipped rules
+  }
+  for (const auto& pack : raw.packs) {
+    options.rule_paths.push_back(pack_rule_path(pack));
+  }
   if (!parse_level(raw.min_level)) {
     throw Fatal(fmt::format("--min-level: '{}' is not a level (informational, low, medium, high, "
                             "critical)",
@@ -262,6 +269,11 @@ int run_cli(int argc, char** argv) {
 
   app.add_option("--rules", raw.rules,
                  "Rules file or folder, repeatable (default: installed rules)")
+      ->allow_extra_args(false)
+      ->group("Rules");
+  app.add_option("--pack", raw.packs,
+                 "Also run a rule pack shipped with trailwatch, repeatable: attack (the steps "
+                 "around a stolen key's launches)")
       ->allow_extra_args(false)
       ->group("Rules");
   app.add_option("--min-level", raw.min_level,

@@ -83,6 +83,9 @@ void Field::values(const Event& event, const GeoInfo& geo, std::vector<std::stri
   } else if (m_common != nullptr) {
     if (const std::string& value = m_common->get(event); !value.empty()) {
       out.push_back(value);
+    } else {
+      // Empty after normalising: absent, or an empty string ('' must match it, null must not).
+      event.record.values(m_name, out);
     }
   } else {
     event.record.values(m_name, out);

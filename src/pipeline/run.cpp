@@ -172,6 +172,9 @@ int run_scan(const Options& options) {
   // 1. Set up: any failure here stops the run before reading.
   RuleSet rules =
       load_rules(options.rule_paths.empty() ? default_rule_paths() : options.rule_paths);
+  if (const std::string skipped = skipped_summary(rules); !skipped.empty()) {
+    diag::warning("{}", skipped); // e.g. a whole SigmaHQ checkout: one line, not an error each
+  }
   RuleSelection selection;
   selection.min_level = parse_level(options.min_level).value_or(Level::informational);
   selection.statuses = options.rule_statuses;

@@ -356,8 +356,12 @@ std::optional<std::vector<std::string>> required_names(const Condition& c,
     for (const auto& alternative : selections[index].alternatives) {
       bool restricted = false;
       for (const auto& test : alternative) {
-        if (test.field.is_event_name() &&
-            (test.modifiers & ~static_cast<std::uint32_t>(mod_expand)) == 0) {
+        // Modifiers that keep the names a superset of what the test accepts: patterns compared
+        // ignoring case (cased is stricter), every value of `all` (the union is wider).
+        constexpr std::uint32_t k_name_modifiers = mod_expand | mod_contains | mod_startswith |
+                                                   mod_endswith | mod_all | mod_cased |
+                                                   mod_transform;
+        if (test.field.is_event_name() && (test.modifiers & ~k_name_modifiers) == 0) {
           // Names with wildcards (`eventName|startswith: Update`) stay on the fast path: the
           // prefilter and Matcher::wants compare them as patterns.
           if (!test.expect_null && !test.keyword) {

@@ -131,6 +131,31 @@ std::size_t pattern_count(const FieldTest& test) {
   return test.patterns.size();
 }
 
+// An object's compact JSON keeps the escapes of JSON held in its strings (CloudTrail logs
+// `policyDocument` as a JSON string: `{"policyDocument":"{\\"Effect\\":\\"Allow\\"}"}`). Rules
+// written against what a person reads (SigmaHQ's `requestParameters|contains|all: '"Allow"'`)
+// also see the text with those escaped quotes and backslashes decoded.
+void add_decoded_json_texts(std::vector<std::string>& values) {
+  const std::size_t count = values.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string& value = values[i];
+    if (value.empty() || (value.front() != '{' && value.front() != '[') ||
+        value.find("\\\"") == std::string::npos) {
+      continue;
+    }
+    std::string decoded;
+    decoded.reserve(value.size());
+    for (std::size_t k = 0; k < value.size(); ++k) {
+      if (value[k] == '\\' && k + 1 < value.size() &&
+          (value[k + 1] == '"' || value[k + 1] == '\\')) {
+        ++k;
+      }
+      decoded += value[k];
+    }
+    values.push_back(std::move(decoded));
+  }
+}
+
 // fieldref: `value` against another field's value `other`, ignoring ASCII case: equal, or with
 // startswith / endswith / contains, `value` starts with, ends with or contains `other`. The other
 // field's value is taken literally (a '*' in it is not a wildcard).
@@ -160,6 +185,7 @@ bool test_matches(const FieldTest& test, const Event& event, const GeoInfo& geo,
   if (test.modifiers & mod_exists) {
     return scratch.empty() != test.exists;
   }
+  add_decoded_json_texts(scratch);
   if (test.expect_null) {
     return scratch.empty();
   }
@@ -366,6 +392,7 @@ void Matcher::match(const Event& event, const GeoInfo& geo, std::vector<Alert>& 
       alert.geo = geo;
       alert.rule_id = rule.id;
       alert.rule_title = rule.title;
+      alert.tags = rule.tags;
       alert.level = rule.level;
       alert.fields = rule.fields;
       alerts.push_back(std::move(alert));

@@ -174,6 +174,10 @@ std::size_t select_rules(RuleSet& set, const RuleSelection& selection);
 // tree's (see README "Rules").
 std::vector<std::string> default_rule_paths();
 
+// The folder of the rule pack `name` shipped in the data folder's `packs/` (`attack`). Throws
+// Fatal naming the packs there when there is no such pack.
+std::string pack_rule_path(const std::string& name);
+
 // Parses a Sigma condition against the rule's selection names. Throws std::invalid_argument
 // with a message on syntax errors or unknown selections.
 Condition parse_condition(std::string_view text, const std::vector<Selection>& selections);

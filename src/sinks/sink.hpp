@@ -58,6 +58,13 @@ public:
 // Human-readable lines on `out`; ANSI colour when `color`. Confirms an alert once it is flushed
 // to `out` without error when `confirms` (the driver sets it when no other sink delivers).
 std::unique_ptr<Sink> make_text_sink(std::FILE* out, bool color, bool confirms = true);
+// True when two alerts stand for the same record (several rules matched it): a sink that shows
+// one message per event groups them. The alerts of one record arrive one after another.
+inline bool same_record(const Alert& a, const Alert& b) {
+  return a.event.origin.source == b.event.origin.source &&
+         a.event.origin.record == b.event.origin.record && a.event.event_id == b.event.event_id;
+}
+
 // One JSON object per alert on `out` (keys documented in README "JSON Lines output"); with
 // `include_record`, each object also holds the whole CloudTrail record.
 std::unique_ptr<Sink> make_jsonl_sink(std::FILE* out, bool include_record = false,

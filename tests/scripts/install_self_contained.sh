@@ -14,6 +14,7 @@ prefix="$work/prefix"
 cmake --install "$build" --prefix "$prefix" >"$work/install.log" 2>&1 || fail "cmake --install failed: $(tail -3 "$work/install.log")"
 [ -x "$prefix/bin/trailwatch" ] || fail "no bin/trailwatch installed"
 [ -d "$prefix/share/trailwatch/rules" ] || fail "no share/trailwatch/rules installed"
+[ -d "$prefix/share/trailwatch/packs/attack" ] || fail "no share/trailwatch/packs/attack installed"
 cp -r examples "$work/examples"
 
 geo=0
@@ -25,12 +26,16 @@ fi
 # Hide the source tree (which holds the build tree too) and run from the work folder.
 unshare -m sh -c 'mount -t tmpfs none "$1" && cd "$2" && ls "$1" | wc -l >hidden.count &&
   "$3/bin/trailwatch" --color=never --format jsonl examples/AWSLogs >install.out 2>install.err;
-  echo $? >install.rc' sh "$src" "$work" "$prefix" 2>"$work/unshare.err" ||
+  echo $? >install.rc;
+  "$3/bin/trailwatch" --pack attack --format jsonl examples/AWSLogs >pack.out 2>pack.err;
+  echo $? >pack.rc' sh "$src" "$work" "$prefix" 2>"$work/unshare.err" ||
   skip "cannot make a private mount namespace here: $(cat "$work/unshare.err")"
 expect_eq "source tree hidden" "$(cat "$work/hidden.count")" 0
 expect_eq "installed binary exit status" "$(cat "$work/install.rc")" 0
 expect_eq "installed binary alerts" "$(grep -c '"rule"' "$work/install.out")" 5
 expect_no_grep "no missing-rules error" 'no rules' "$work/install.err"
+expect_eq "installed --pack attack exit status" "$(cat "$work/pack.rc")" 0
+expect_no_grep "the installed pack is found" 'no rule pack' "$work/pack.err"
 if [ "$geo" = 1 ]; then
   expect_grep "countries from the installed GeoIP database" '"country":"DE"' "$work/install.out"
 fi

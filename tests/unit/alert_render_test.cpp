@@ -34,10 +34,12 @@ Alert stop_logging_alert(std::vector<std::string> fields = {}) {
   return alert;
 }
 
-std::string text_of(const Alert& alert) {
+std::string text_of(const std::vector<Alert>& alerts) {
   std::FILE* out = std::tmpfile();
   auto sink = make_text_sink(out, false);
-  sink->add(alert);
+  for (const Alert& alert : alerts) {
+    sink->add(alert);
+  }
   ReceiptList delivered;
   sink->flush(true, delivered);
   std::rewind(out);
@@ -49,6 +51,10 @@ std::string text_of(const Alert& alert) {
   }
   std::fclose(out);
   return text;
+}
+
+std::string text_of(const Alert& alert) {
+  return text_of(std::vector<Alert>{alert});
 }
 
 TEST(GenericAlert, TextHasNoLaunchFields) {
@@ -98,6 +104,66 @@ TEST(GenericAlert, RuleFieldsShowInEverySink) {
 
   const std::string payload = build_slack_payload(alert, SlackTemplate::builtin());
   EXPECT_NE(payload.find("requestParameters.name: org-trail"), std::string::npos) << payload;
+}
+
+// Issue 10: every alert names its rule id, title, level and tags; an event matching several
+// rules is one text block and one Slack message listing all of them (JSON Lines: one line each).
+TEST(MultiRuleEvent, OneBlockOneMessageListingEveryRuleWithTags) {
+  Alert first = stop_logging_alert({"requestParameters.name"});
+  first.tags = {"attack.defense-evasion", "attack.t1562.008"};
+  Alert second = stop_logging_alert({"trailwatch.actor"});
+  second.rule_id = "rule-iam-user";
+  second.rule_title = "IAM user key used for a trail change";
+  second.level = Level::medium;
+  second.tags = {"attack.persistence"};
+  Alert other_event = stop_logging_alert();
+  other_event.event.origin.record = 4;
+
+  ReceiptList delivered;
+  std::FILE* out = std::tmpfile();
+  auto sink = make_text_sink(out, false);
+  for (const Alert* alert : {&first, &second, &other_event}) {
+    sink->add(*alert);
+  }
+  sink->flush(true, delivered);
+  std::fclose(out);
+  EXPECT_EQ(delivered.numbers.size(), 3u) << "every alert of a block is confirmed";
+
+  const std::string text = text_of({first, second, other_event});
+  EXPECT_EQ(text.find("CloudTrail logging stopped\n  also MEDIUM IAM user key used for a trail "
+                      "change  rule rule-iam-user  tags attack.persistence\n"),
+            text.find("CloudTrail logging stopped\n"))
+      << text;
+  EXPECT_NE(text.find("  fields requestParameters.name=org-trail trailwatch.actor=mallory\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("source trail.json#3  tags attack.defense-evasion,attack.t1562.008\n"),
+            std::string::npos)
+      << text;
+  // The third alert is another record: a block of its own.
+  EXPECT_NE(text.find("source trail.json#4"), std::string::npos) << text;
+  std::size_t titles = 0;
+  for (auto at = text.find("HIGH CloudTrail logging stopped"); at != std::string::npos;
+       at = text.find("HIGH CloudTrail logging stopped", at + 1)) {
+    ++titles;
+  }
+  EXPECT_EQ(titles, 2u) << text;
+
+  EXPECT_NE(alert_to_json(first).find(R"("tags":["attack.defense-evasion","attack.t1562.008"])"),
+            std::string::npos);
+  EXPECT_EQ(alert_from_json(alert_to_json(first, true)).tags, first.tags);
+
+  const std::string payload =
+      build_slack_payload(first, SlackTemplate::builtin(), std::span<const Alert>(&second, 1));
+  EXPECT_NE(payload.find("*Also matched:* MEDIUM IAM user key used for a trail change "
+                         "(rule-iam-user)"),
+            std::string::npos)
+      << payload;
+  EXPECT_NE(payload.find("*Tags:* `attack.defense-evasion, attack.t1562.008`"), std::string::npos)
+      << payload;
+  EXPECT_NE(payload.find("*Rule:* `rule-stop`"), std::string::npos) << payload;
+  EXPECT_EQ(build_slack_payload(first, SlackTemplate::builtin()).find("Also matched"),
+            std::string::npos);
 }
 
 TEST(GenericAlert, RecordOnlyOnRequestAndCompact) {

@@ -403,6 +403,26 @@ TEST_F(SlackSinkTest, OkDeliversEachAlertExactlyOnce) {
   EXPECT_FALSE(diag::errored());
 }
 
+// Two rules matching one record make one message that lists both; both alerts are confirmed by
+// that one delivery.
+TEST_F(SlackSinkTest, OneMessagePerEventListsEveryRule) {
+  START_SERVER("200:ok");
+  std::vector<Alert> batch = alerts(2);
+  Alert second_rule = batch[0];
+  second_rule.rule_id = "tw-hosting-asn";
+  second_rule.rule_title = "Launch from a hosting network";
+  batch.insert(batch.begin() + 1, second_rule);
+  EXPECT_TRUE(run(config_for(m_server.port()), batch));
+  const auto bodies = checked_requests();
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_NE(bodies[0].blocks_text.find("Also matched:* HIGH Launch from a hosting network "
+                                       "(tw-hosting-asn)"),
+            std::string::npos)
+      << bodies[0].blocks_text;
+  EXPECT_EQ(bodies[1].blocks_text.find("Also matched"), std::string::npos);
+  EXPECT_EQ(m_delivered, (std::vector<std::string>{"evt-0", "evt-0", "evt-1"}));
+}
+
 TEST_F(SlackSinkTest, HostileValuesArriveEscaped) {
   START_SERVER("200:ok");
   Alert alert = make_alert(1);

@@ -178,10 +178,17 @@ public:
       diag::debug(1, "slack: {} alerts, sending one digest", alerts.size());
       return deliver(build_digest_payload(alerts), alerts, first, receipts);
     }
+    // One message per event: the alerts of one record (several rules) arrive together.
     SinkStatus status = SinkStatus::ok;
-    for (std::size_t i = 0; i < alerts.size(); ++i) {
-      status = worse(status, deliver(build_slack_payload(alerts[i], m_template),
-                                     std::span(&alerts[i], 1), first + i, receipts));
+    for (std::size_t i = 0; i < alerts.size();) {
+      std::size_t end = i + 1;
+      while (end < alerts.size() && same_record(alerts[i], alerts[end])) {
+        ++end;
+      }
+      const std::span<const Alert> group(&alerts[i], end - i);
+      status = worse(status, deliver(build_slack_payload(alerts[i], m_template, group.subspan(1)),
+                                     group, first + i, receipts));
+      i = end;
     }
     return status;
   }

@@ -30,6 +30,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -58,7 +59,9 @@ constexpr std::string_view k_default_template =
     "*Launch template:* `$launchTemplate$`\n"
     "*User agent:* `$userAgent$`\n"
     "*Event:* `$eventName$` (`$eventSource$`) at `$eventTime$`\n"
-    "*Fields:* $fields$\n";
+    "*Fields:* $fields$\n"
+    "*Rule:* `$rule$`  \xC2\xB7  *Tags:* `$tags$`\n"
+    "*Also matched:* $also$\n";
 
 // One template field: its name and the most code points its escaped value may take.
 struct FieldSpec {
@@ -67,7 +70,7 @@ struct FieldSpec {
 };
 
 // Order matters: field_values() fills values by these indices.
-constexpr std::array<FieldSpec, 34> k_fields = {{
+constexpr std::array<FieldSpec, 36> k_fields = {{
     {"rule", 128},
     {"title", 150},
     {"level", 16},
@@ -102,6 +105,8 @@ constexpr std::array<FieldSpec, 34> k_fields = {{
     {"launchTemplate", 128},
     {"errorMessage", 300},
     {"fields", 1000},
+    {"tags", 300},
+    {"also", 1000},
 }};
 
 enum FieldIndex : std::size_t {
@@ -139,6 +144,8 @@ enum FieldIndex : std::size_t {
   f_launch_template,
   f_error_message,
   f_rule_fields,
+  f_tags,
+  f_also,
   f_field_count,
 };
 static_assert(f_field_count == k_fields.size());
@@ -281,7 +288,8 @@ std::string rule_fields_text(const Alert& alert) {
 }
 
 // The raw (unescaped) value of every template field for `alert`.
-std::array<std::string, f_field_count> field_values(const Alert& alert) {
+std::array<std::string, f_field_count> field_values(const Alert& alert,
+                                                    std::span<const Alert> also = {}) {
   const Event& e = alert.event;
   const LaunchFacts& launch = e.launch;
   std::array<std::string, f_field_count> v;
@@ -327,6 +335,12 @@ std::array<std::string, f_field_count> field_values(const Alert& alert) {
   v[f_launch_template] = launch.launch_template;
   v[f_error_message] = e.error_message;
   v[f_rule_fields] = rule_fields_text(alert);
+  v[f_tags] = join_list(alert.tags, alert.tags.size());
+  // The other rules this event matched: "HIGH Title (id) · MEDIUM Title (id)".
+  for (const Alert& other : also) {
+    v[f_also] += fmt::format("{}{} {} ({})", v[f_also].empty() ? "" : " \xC2\xB7 ",
+                             upper(level_name(other.level)), other.rule_title, other.rule_id);
+  }
   return v;
 }
 
@@ -559,8 +573,8 @@ SlackTemplate SlackTemplate::load(const std::string& path) {
   return parse(text, "slack template " + path);
 }
 
-std::string SlackTemplate::render(const Alert& alert) const {
-  const auto raw = field_values(alert);
+std::string SlackTemplate::render(const Alert& alert, std::span<const Alert> also) const {
+  const auto raw = field_values(alert, also);
   std::array<std::string, f_field_count> values;
   for (std::size_t i = 0; i < raw.size(); ++i) {
     values[i] = mrkdwn_value(raw[i], k_fields[i].limit);
@@ -610,8 +624,9 @@ std::vector<std::string_view> slack_template_fields() {
   return names;
 }
 
-std::string build_slack_payload(const Alert& alert, const SlackTemplate& message_template) {
-  const auto raw = field_values(alert);
+std::string build_slack_payload(const Alert& alert, const SlackTemplate& message_template,
+                                std::span<const Alert> also) {
+  const auto raw = field_values(alert, also);
   const std::string count_suffix =
       alert.count > 1 ? " \xC3\x97" + std::to_string(alert.count) : std::string();
 
@@ -650,7 +665,7 @@ std::string build_slack_payload(const Alert& alert, const SlackTemplate& message
   util::JsonWriter w;
   w.begin_object().key("text").value(fallback).key("blocks").begin_array();
   write_header(w, header);
-  write_section(w, message_template.render(alert));
+  write_section(w, message_template.render(alert, also));
   write_context(w, truncate_utf8(context, 1000));
   return finish_payload(w);
 }

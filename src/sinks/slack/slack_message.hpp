@@ -16,6 +16,7 @@
 #include "trailwatch/alert.hpp"
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,7 +66,7 @@ public:
 
   // Renders the main section text for `alert`: escaped mrkdwn, at most k_slack_section_limit
   // code points, never empty.
-  std::string render(const Alert& alert) const;
+  std::string render(const Alert& alert, std::span<const Alert> also = {}) const;
 
 private:
   struct Piece {
@@ -87,8 +88,10 @@ std::string_view default_slack_template();
 std::vector<std::string_view> slack_template_fields();
 
 // The JSON payload for one alert: header, the template's section, a context line, a plain
-// `text` fallback, "unfurl_links"/"unfurl_media" false. Within all Slack limits.
-std::string build_slack_payload(const Alert& alert, const SlackTemplate& message_template);
+// `text` fallback, "unfurl_links"/"unfurl_media" false. Within all Slack limits. `also`: the
+// alerts of the other rules that matched the same event, listed in the same message ($also$).
+std::string build_slack_payload(const Alert& alert, const SlackTemplate& message_template,
+                                std::span<const Alert> also = {});
 
 // One digest payload for `alerts`: groups by rule, actor and account with event counts and
 // instance types, largest first, then "+N more groups" when they do not all fit.
