@@ -46,6 +46,9 @@ struct Options {
   std::string state_path;
   std::optional<long long> since; // epoch seconds
   std::optional<long long> until;
+  // --state-retention: files delivered before this (epoch seconds) are neither read nor kept in
+  // the state; empty without the flag.
+  std::optional<long long> state_retention_start;
   unsigned dedup_window_minutes = 60;
   unsigned state_wait_seconds = 30; // how long to wait for another run holding the state
 };

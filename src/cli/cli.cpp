@@ -71,6 +71,7 @@ struct RawFlags {
   std::string since;
   std::string until;
   std::string state;
+  std::string state_retention;
   unsigned dedup_window = 60;
   unsigned state_wait = 30;
 };
@@ -154,6 +155,18 @@ Options build_options(const RawFlags& raw) {
   options.until = time_flag("--until", raw.until);
   if (options.since && options.until && *options.since > *options.until) {
     throw Fatal("--since is later than --until");
+  }
+  if (!raw.state_retention.empty()) {
+    // A duration only: "now minus a time" is what --since is for.
+    const auto start = util::parse_time_arg(raw.state_retention, now);
+    if (!start || util::parse_rfc3339(raw.state_retention)) {
+      throw Fatal(fmt::format("--state-retention: expected a duration like 30d or 12w, got '{}'",
+                              raw.state_retention));
+    }
+    if (raw.state.empty()) {
+      throw Fatal("--state-retention says how long the state remembers files; use it with --state");
+    }
+    options.state_retention_start = start;
   }
   options.format = raw.format == "jsonl" ? Format::jsonl : Format::text;
   options.include_record = raw.include_record;
@@ -323,6 +336,10 @@ int run_cli(int argc, char** argv) {
   app.add_option("--dedup-window", raw.dedup_window,
                  "With --state: minutes within which the same rule + actor + account is one "
                  "alert with a count (default 60)")
+      ->group("State");
+  app.add_option("--state-retention", raw.state_retention,
+                 "With --state: remember read files for this long (30d, 12w) and read none "
+                 "delivered earlier (default: as long as --since reaches, else forever)")
       ->group("State");
   app.add_option("--state-wait", raw.state_wait,
                  "With --state: seconds to wait for another run holding the state (default 30)")

@@ -4,6 +4,7 @@
 #include "trailwatch/diag.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <sys/stat.h>
 
@@ -46,7 +47,27 @@ std::int64_t mtime_ns(const fs::path& path) {
   return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
 
-void walk(const fs::path& root, std::vector<Input>& out, InputCounters& counters) {
+// The value of `text` when it is exactly `digits` decimal digits, else -1.
+int number(std::string_view text, std::size_t digits) {
+  if (text.size() != digits) {
+    return -1;
+  }
+  int value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') {
+      return -1;
+    }
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+long long epoch_of(std::chrono::year_month_day date) {
+  return static_cast<long long>(std::chrono::sys_days(date).time_since_epoch().count()) * 86400;
+}
+
+void walk(const fs::path& root, std::vector<Input>& out, InputCounters& counters,
+          std::optional<long long> delivered_after) {
   // Iterative (an explicit stack of folders), so no folder depth reaches the call stack; a
   // folder that cannot be read is an error and the walk goes on with the others.
   std::vector<Input> found;
@@ -68,7 +89,16 @@ void walk(const fs::path& root, std::vector<Input>& out, InputCounters& counters
         continue; // hidden files and folders (and aws s3 sync's temporary files)
       }
       std::error_code file_ec;
-      if (entry.is_directory(file_ec) && !entry.is_symlink(file_ec)) {
+      const bool link = entry.is_symlink(file_ec);
+      if (!link && entry.is_directory(file_ec)) {
+        if (delivered_after) {
+          // Every file under it was delivered before the folder's period ended.
+          if (const auto end = date_folder_end(entry.path().native());
+              end && *end < *delivered_after) {
+            ++counters.pruned_folders;
+            continue;
+          }
+        }
         folders.push_back(entry.path());
         continue;
       }
@@ -93,7 +123,8 @@ void walk(const fs::path& root, std::vector<Input>& out, InputCounters& counters
         ++counters.skipped_other_files; // S3 "folder" markers are empty objects
         continue;
       }
-      found.push_back(Input{entry.path().string(), false, false, size, mtime_ns(entry.path()), {}});
+      found.push_back(
+          Input{entry.path().string(), false, false, link, size, mtime_ns(entry.path()), {}});
     }
     if (ec) {
       diag::error("{}: cannot read folder: {}", folder.string(), ec.message());
@@ -108,11 +139,48 @@ void walk(const fs::path& root, std::vector<Input>& out, InputCounters& counters
 
 } // namespace
 
-std::vector<Input> expand_inputs(const std::vector<std::string>& paths, InputCounters& counters) {
+std::optional<long long> date_folder_end(std::string_view folder) {
+  // The last five path components, innermost first ("" where there are fewer).
+  std::string_view parts[5];
+  std::size_t count = 0;
+  while (!folder.empty() && count < 5) {
+    const std::size_t slash = folder.rfind('/');
+    const std::string_view part =
+        slash == std::string_view::npos ? folder : folder.substr(slash + 1);
+    folder = slash == std::string_view::npos ? std::string_view() : folder.substr(0, slash);
+    if (!part.empty()) {
+      parts[count++] = part;
+    }
+  }
+  using namespace std::chrono;
+  // …/CloudTrail/<region>/YYYY: a year.
+  if (const int y = number(parts[0], 4); y >= 0 && parts[2] == "CloudTrail") {
+    return epoch_of(year(y + 1) / January / 1);
+  }
+  // …/CloudTrail/<region>/YYYY/MM: a month.
+  if (const int y = number(parts[1], 4), m = number(parts[0], 2);
+      y >= 0 && m >= 1 && m <= 12 && parts[3] == "CloudTrail") {
+    const year_month next = year(y) / month(static_cast<unsigned>(m)) + months(1);
+    return epoch_of(next / 1);
+  }
+  // …/CloudTrail/<region>/YYYY/MM/DD: a day.
+  if (const int y = number(parts[2], 4), m = number(parts[1], 2), d = number(parts[0], 2);
+      y >= 0 && m >= 1 && m <= 12 && d >= 1 && parts[4] == "CloudTrail") {
+    const year_month_day day{year(y), month(static_cast<unsigned>(m)),
+                             std::chrono::day(static_cast<unsigned>(d))};
+    if (day.ok()) {
+      return epoch_of(day) + 86400;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<Input> expand_inputs(const std::vector<std::string>& paths, InputCounters& counters,
+                                 std::optional<long long> delivered_after) {
   std::vector<Input> inputs;
   for (const auto& path : paths) {
     if (path == "-") {
-      inputs.push_back(Input{"-", true, true, 0, 0, {}});
+      inputs.push_back(Input{"-", true, true, false, 0, 0, {}});
       continue;
     }
     std::error_code ec;
@@ -123,9 +191,10 @@ std::vector<Input> expand_inputs(const std::vector<std::string>& paths, InputCou
       continue;
     }
     if (fs::is_directory(status)) {
-      walk(path, inputs, counters);
+      walk(path, inputs, counters, delivered_after);
     } else {
-      inputs.push_back(Input{path, false, true, fs::file_size(path, ec), mtime_ns(path), {}});
+      inputs.push_back(
+          Input{path, false, true, false, fs::file_size(path, ec), mtime_ns(path), {}});
     }
   }
   return inputs;

@@ -64,9 +64,9 @@ void print_stats(const Totals& t, const InputCounters& inputs, double seconds, b
   fmt::print(stderr,
              "trailwatch: stats: inputs {} (failed {}, missing {}, not opened for --since {}, "
              "not parsed by the fast path as no record can match {}), bytes read {}, decoded "
-             "{}\n",
+             "{}; date folders not walked for --since {}\n",
              t.inputs, t.failed_inputs, inputs.missing, t.inputs_skipped_by_time,
-             t.inputs_prefiltered, t.bytes_read, t.bytes_decoded);
+             t.inputs_prefiltered, t.bytes_read, t.bytes_decoded, inputs.pruned_folders);
   fmt::print(stderr,
              "trailwatch: stats: documents {}, records in parsed inputs {}, examined {}, "
              "skipped: digest {} insight {} other {} (files: digest {} insight {} other {}), "

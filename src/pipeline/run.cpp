@@ -40,22 +40,56 @@ FileId file_id(const Input& input) {
   return FileId{input.key, input.size, input.mtime_ns};
 }
 
+// --state commits many inputs per transaction (an fsync each): at most this many, or this old.
+// A run killed mid-batch reads the batch again; an input that adds an outbox alert commits it.
+constexpr Batching k_state_batching{4096, std::chrono::seconds(1)};
+
+// A log file holds only events from before its delivery time (the stamp in its name, or its day
+// folder), so a file delivered before --since cannot hold a relevant event. The hour of margin
+// covers the stamp's minute resolution; late events are in later files.
+constexpr long long k_delivery_margin = 3600;
+
+// Files delivered before this (epoch seconds) are neither listed nor read: those before the
+// --since window, and those the state no longer remembers (--state-retention).
+std::optional<long long> delivery_cutoff(const Options& options) {
+  std::optional<long long> cutoff;
+  if (options.since) {
+    cutoff = *options.since - k_delivery_margin;
+  }
+  if (options.state_retention_start) {
+    cutoff = std::max(cutoff.value_or(*options.state_retention_start - k_delivery_margin),
+                      *options.state_retention_start - k_delivery_margin);
+  }
+  return cutoff;
+}
+
+// The state forgets files delivered before this: the retention when set, else the --since
+// window's start. Either way delivery_cutoff excludes such files from every later run with the
+// same flags, so a forgotten file is never read again.
+std::optional<long long> forget_cutoff(const Options& options) {
+  if (options.state_retention_start) {
+    return *options.state_retention_start - k_delivery_margin;
+  }
+  if (options.since) {
+    return *options.since - k_delivery_margin;
+  }
+  return std::nullopt;
+}
+
 // Step 2's filter: true for an input this run need not open. With a state it also fills the
 // input's key (resolving it costs system calls, so only for files the time window keeps).
 class InputFilter {
 public:
-  InputFilter(const Options& options, State* state) : m_options(options), m_state(state) {}
+  InputFilter(const Options& options, State* state)
+      : m_cutoff(delivery_cutoff(options)), m_state(state) {}
 
   bool skip(Input& input) {
     if (input.is_stdin) {
       return false;
     }
-    if (m_options.since) {
-      // A log file holds only events from before its delivery time (the stamp in its name, or
-      // its day folder), so a file delivered before --since cannot hold a relevant event. The
-      // hour of margin covers the stamp's minute resolution; late events are in later files.
+    if (m_cutoff) {
       const auto delivered = util::delivery_time_from_path(input.path);
-      if (delivered && *delivered + 3600 < *m_options.since) {
+      if (delivered && *delivered < *m_cutoff) {
         ++skipped_by_time;
         return true;
       }
@@ -63,7 +97,7 @@ public:
     if (!m_state) {
       return false;
     }
-    input.key = util::canonical_path(input.path);
+    input.key = key_of(input);
     if (m_state->file_done(input.key, input.size, input.mtime_ns)) {
       ++skipped_unchanged;
       return true;
@@ -91,8 +125,28 @@ public:
   std::set<std::string> suspects; // keys of inputs a run died on once: read first, alone
 
 private:
-  const Options& m_options;
+  // The canonical path. A file found by walking that is not a link is its folder's canonical
+  // path plus its name: one realpath per folder (walked files come folder by folder), not per file.
+  std::string key_of(const Input& input) {
+    const std::size_t slash = input.path.rfind('/');
+    if (input.named || input.link || slash == std::string::npos || slash == 0) {
+      return util::canonical_path(input.path);
+    }
+    const std::string_view folder(input.path.data(), slash);
+    if (folder != m_folder) {
+      m_folder = folder;
+      m_canonical_folder = util::canonical_path(m_folder);
+      if (m_canonical_folder.empty() || m_canonical_folder.back() != '/') {
+        m_canonical_folder += '/';
+      }
+    }
+    return m_canonical_folder + input.path.substr(slash + 1);
+  }
+
+  std::optional<long long> m_cutoff;
   State* m_state;
+  std::string m_folder;           // the folder of the last walked file, as walked
+  std::string m_canonical_folder; // its canonical path, with a final '/'
 };
 
 void account(Totals& totals, const InputResult& result) {
@@ -139,6 +193,7 @@ int run_scan(const Options& options) {
   std::int64_t run_id = 0;
   if (!options.state_path.empty()) {
     state = State::open(options.state_path, std::chrono::seconds(options.state_wait_seconds));
+    state->set_batching(k_state_batching);
     run_id = state->begin_run();
   }
   totals.seconds_setup = since(started);
@@ -148,7 +203,7 @@ int run_scan(const Options& options) {
   InputCounters input_counters;
   std::vector<Input> inputs;
   InputFilter filter(options, state.get());
-  for (Input& input : expand_inputs(options.paths, input_counters)) {
+  for (Input& input : expand_inputs(options.paths, input_counters, delivery_cutoff(options))) {
     if (!filter.skip(input)) {
       inputs.push_back(std::move(input));
     }
@@ -190,8 +245,8 @@ int run_scan(const Options& options) {
     diag::print_captured(result.diagnostics);
     route(result.alerts);
     if (state) {
-      // Alerts and "this file is read" commit together, before any sink sees them. A file
-      // that failed half-way is not marked read, so the next run reads it again.
+      // Alerts and "this file is read" commit together (in a batch of inputs), before any sink
+      // sees them. A file that failed half-way is not marked read, so the next run reads it again.
       // The size recorded is what was read: a file that grew after it was listed is then
       // read again next run (its repeated events are dropped by eventID). Committing also
       // clears the file's reading mark.
@@ -201,15 +256,13 @@ int run_scan(const Options& options) {
     account(totals, result);
     progress.update(result.bytes_read);
   };
-  // Records, in their own transaction, that this run is about to read `batch`.
+  // Records that this run is about to read `batch` (the state's reading log: no transaction).
   auto mark_reading = [&](std::span<const Input> batch) {
-    state->begin_input();
     for (const Input& input : batch) {
       if (!input.is_stdin) {
         state->mark_reading(file_id(input));
       }
     }
-    state->commit_input(std::string(), 0, 0, true);
   };
 
   // 3a. Inputs a run died on once are retried first, one at a time and each marked alone, so
@@ -234,8 +287,8 @@ int run_scan(const Options& options) {
   }
 
   // 3b. The other inputs on the pool. Each file is marked as being read before any worker may
-  //     start it: the first window before the pool starts, then one more with each commit (no
-  //     transaction of its own), so a crash leaves marks on the files in flight only.
+  //     start it: the first window before the pool starts, then one more as each input is
+  //     taken, so a crash leaves marks on the files in flight only.
   {
     const unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, inputs.size()));
     const std::size_t window = jobs > 1 ? OrderedPool::window_for(jobs) : 0;
@@ -269,7 +322,11 @@ int run_scan(const Options& options) {
     }
   }
 
-  // 5. Deliver what waits, report, pick the exit status.
+  // 5. Deliver what waits, report, pick the exit status. Every input is committed first: a sink
+  //    sees only committed alerts.
+  if (state) {
+    state->commit_batch();
+  }
   const auto delivering = Clock::now();
   const bool delivered = delivery.finish();
   progress.clear();
@@ -283,6 +340,9 @@ int run_scan(const Options& options) {
   const bool failed = diag::errored() || !delivered || input_counters.missing > 0;
   if (state) {
     state->prune_events(std::chrono::hours(24 * 90));
+    if (const auto cutoff = forget_cutoff(options)) {
+      state->forget_files_delivered_before(*cutoff);
+    }
     state->finish_run(run_id, failed ? "error" : (totals.alerts > 0 ? "alerts" : "ok"));
   }
   if (options.stats) {

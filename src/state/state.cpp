@@ -11,9 +11,17 @@
 //   migrations applied. A bad file is refused with Fatal and left exactly as it was.
 // - synchronous=FULL: in WAL mode NORMAL is already safe against corruption and kill -9, but a
 //   power loss may undo the last commits; a lost "delivered" mark means a repeated Slack message.
-//   Commits happen once per input file and once per delivery, so the extra fsync is cheap.
-// - An input's events, alerts and its `files` row share one transaction (BEGIN IMMEDIATE …
-//   COMMIT): after a crash either all of them are there or none, and the file is read again.
+//   Commits happen once per batch of inputs and once per delivery, so the extra fsync is cheap.
+// - An input's events, alerts and its `files` row share one transaction: after a crash either
+//   all of them are there or none, and the file is read again. Many inputs share one batch
+//   transaction (BEGIN IMMEDIATE … COMMIT, each input a SAVEPOINT inside it), because a commit
+//   costs an fsync: one per small file made a first run 40x slower than a run without state.
+//   A batch commits early when an input added an outbox alert, so no alert waits on batching.
+// - Files are rows of a WITHOUT ROWID table keyed by (folder id, name): a folder's path is stored
+//   once, the key is not stored twice (table + index), and nothing but size, mtime and the
+//   delivery time (to forget old files) is kept: about 75 bytes per CloudTrail file.
+// - At the end of a run the WAL is checkpointed and truncated, so between runs the state is one
+//   file (and a large first run does not leave a large WAL behind).
 // - Statements are prepared once and reset after every use (Query), so no statement keeps a
 //   read transaction open between calls.
 #include "state/state.hpp"
@@ -22,6 +30,7 @@
 #include "trailwatch/error.hpp"
 #include "util/json_writer.hpp"
 #include "util/paths.hpp"
+#include "util/time.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -103,8 +112,70 @@ CREATE TABLE reading (
   since TEXT NOT NULL             -- RFC 3339 UTC of the first such run
 );
 )sql",
+    // 3 → 4 (issue 12): compact file rows. A file is keyed by its folder (a row of `folders`)
+    // and its name in a WITHOUT ROWID table holding only what a run needs: size and mtime to
+    // see a change, and the delivery time its key shows, to forget it once no run reads it
+    // again. Only files read to their end are kept (an unfinished one is read again anyway).
+    // Reading marks remember which dead run they counted (state/reading_log.hpp).
+    R"sql(
+CREATE TABLE folders (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE       -- canonical absolute folder path, with its final '/'
+);
+INSERT INTO folders(path)
+  SELECT DISTINCT trailwatch_folder(path) FROM files WHERE complete = 1 ORDER BY 1;
+CREATE TABLE files_v4 (
+  folder INTEGER NOT NULL,        -- folders.id
+  name TEXT NOT NULL,             -- a CloudTrail name less the account and region: '/<stamp>_…'
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  delivered INTEGER,              -- epoch seconds its S3 key shows; NULL: never forgotten
+  PRIMARY KEY(folder, name)
+) WITHOUT ROWID;
+INSERT INTO files_v4
+  SELECT folders.id, trailwatch_name(files.path), files.size, files.mtime_ns,
+         trailwatch_delivered(files.path)
+  FROM files JOIN folders ON folders.path = trailwatch_folder(files.path)
+  WHERE files.complete = 1;
+DROP TABLE files;
+ALTER TABLE files_v4 RENAME TO files;
+ALTER TABLE reading ADD COLUMN died_token INTEGER; -- the dead run's reading log it counted
+)sql",
 };
 static_assert(std::size(k_migrations) == State::k_schema_version);
+
+// The name a file row stores. A CloudTrail log file's name repeats the account and region of its
+// folder (…/<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<stamp>_…):
+// that prefix is replaced by '/', which no file name holds, so a shortened name never equals a
+// name stored whole. About a third of a row.
+std::string stored_name(std::string_view folder, std::string_view name) {
+  std::string_view parts[6]; // the folder's last components, innermost first
+  std::size_t count = 0;
+  while (!folder.empty() && count < 6) {
+    const std::size_t slash = folder.rfind('/');
+    const std::string_view part =
+        slash == std::string_view::npos ? folder : folder.substr(slash + 1);
+    folder = slash == std::string_view::npos ? std::string_view() : folder.substr(0, slash);
+    if (!part.empty()) {
+      parts[count++] = part;
+    }
+  }
+  if (count == 6 && parts[4] == "CloudTrail") {
+    const std::string prefix = fmt::format("{}_CloudTrail_{}_", parts[5], parts[3]);
+    if (name.starts_with(prefix)) {
+      return fmt::format("/{}", name.substr(prefix.size()));
+    }
+  }
+  return std::string(name);
+}
+
+// A file key (canonical path) splits into its folder, up to and with the last '/', and the name
+// its row stores (stored_name).
+std::pair<std::string_view, std::string> split_key(std::string_view key) {
+  const std::size_t slash = key.rfind('/');
+  const std::size_t cut = slash == std::string_view::npos ? 0 : slash + 1;
+  return {key.substr(0, cut), stored_name(key.substr(0, cut), key.substr(cut))};
+}
 
 std::string now_rfc3339() {
   const std::time_t now = std::time(nullptr);
@@ -347,12 +418,13 @@ std::optional<std::int64_t> parse_event_time(std::string_view text) {
   return static_cast<std::int64_t>(days) * 86400 + hour * 3600 + minute * 60 + second;
 }
 
-State::State(std::string path, int lock_fd) : m_path(std::move(path)), m_lock_fd(lock_fd) {}
+State::State(std::string path, int lock_fd)
+    : m_path(std::move(path)), m_lock_fd(lock_fd), m_log(m_path + ".reading") {}
 
 State::~State() {
   if (m_db != nullptr) {
-    if (m_in_input && sqlite3_get_autocommit(m_db) == 0) {
-      sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (sqlite3_get_autocommit(m_db) == 0) {
+      sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr); // an unfinished batch
     }
     for (auto& [sql, stmt] : m_statements) {
       sqlite3_finalize(stmt);
@@ -372,6 +444,8 @@ std::unique_ptr<State> State::open(const std::string& path, std::chrono::millise
   std::unique_ptr<State> state(new State(path, lock_fd));
   state->open_database();
   state->check_and_migrate();
+  state->apply_reading_log();
+  state->load_reading_marks();
   return state;
 }
 
@@ -421,6 +495,14 @@ void State::require_input(const char* method, bool inside) const {
   }
 }
 
+void State::require_no_batch(const char* method) const {
+  require_input(method, false);
+  if (m_in_batch) {
+    throw std::logic_error(
+        fmt::format("State::{} called with a batch open (commit_batch first)", method));
+  }
+}
+
 void State::check_and_migrate() {
   // Read-only checks first: nothing below may write to a file that is not ours.
   const auto pragma_int = [&](const char* sql) {
@@ -463,13 +545,36 @@ void State::check_and_migrate() {
   if (version == k_schema_version) {
     return;
   }
-  // SQL function for migration 1 → 2 (the one C++ rule for a file's key: util/paths.hpp).
+  // SQL functions for migrations 1 → 2 (the one C++ rule for a file's key: util/paths.hpp) and
+  // 3 → 4 (a key's folder and name; its delivery time: util/time.hpp).
+  const auto text_function = [this](const char* name, std::string (*apply)(std::string_view)) {
+    sqlite3_create_function_v2(
+        m_db, name, 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, reinterpret_cast<void*>(apply),
+        [](sqlite3_context* context, int, sqlite3_value** argv) {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+          const auto function =
+              reinterpret_cast<std::string (*)(std::string_view)>(sqlite3_user_data(context));
+          const std::string result = function(text == nullptr ? "" : text);
+          sqlite3_result_text(context, result.c_str(), static_cast<int>(result.size()),
+                              SQLITE_TRANSIENT);
+        },
+        nullptr, nullptr, nullptr);
+  };
+  text_function("trailwatch_canonical_path",
+                [](std::string_view path) { return util::canonical_path(path); });
+  text_function("trailwatch_folder",
+                [](std::string_view key) { return std::string(split_key(key).first); });
+  text_function("trailwatch_name", [](std::string_view key) { return split_key(key).second; });
   sqlite3_create_function_v2(
-      m_db, "trailwatch_canonical_path", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+      m_db, "trailwatch_delivered", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
       [](sqlite3_context* context, int, sqlite3_value** argv) {
         const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-        const std::string key = util::canonical_path(text == nullptr ? "" : text);
-        sqlite3_result_text(context, key.c_str(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+        const auto delivered = util::delivery_time_from_path(text == nullptr ? "" : text);
+        if (delivered) {
+          sqlite3_result_int64(context, *delivered);
+        } else {
+          sqlite3_result_null(context);
+        }
       },
       nullptr, nullptr, nullptr);
   exec("BEGIN IMMEDIATE", "starting the schema migration");
@@ -502,42 +607,116 @@ std::int64_t State::begin_run() {
 }
 
 void State::finish_run(std::int64_t run_id, std::string_view status) {
-  require_input("finish_run", false);
-  Query q(m_path, m_db, prepare("UPDATE runs SET finished = ?1, status = ?2 WHERE id = ?3"));
-  q.bind(1, now_rfc3339()).bind(2, status).bind(3, run_id);
-  q.step("recording the run end");
+  require_no_batch("finish_run");
+  {
+    Query q(m_path, m_db, prepare("UPDATE runs SET finished = ?1, status = ?2 WHERE id = ?3"));
+    q.bind(1, now_rfc3339()).bind(2, status).bind(3, run_id);
+    q.step("recording the run end");
+  }
+  m_log.discard(); // the run ended: no input killed it
+  // Best effort: a reader holding the WAL (the sqlite3 shell) only delays the truncation.
+  sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+}
+
+std::int64_t State::folder_id(std::string_view folder, bool create) {
+  if (const auto it = m_folders.find(folder);
+      it != m_folders.end() && (it->second != 0 || !create)) {
+    return it->second;
+  }
+  std::int64_t id = 0;
+  {
+    Query q(m_path, m_db, prepare("SELECT id FROM folders WHERE path = ?1"));
+    q.bind(1, folder);
+    if (q.step("looking up a folder")) {
+      id = q.integer(0);
+    }
+  }
+  if (id == 0 && create) {
+    Query q(m_path, m_db, prepare("INSERT INTO folders(path) VALUES(?1)"));
+    q.bind(1, folder);
+    q.step("recording a folder");
+    id = sqlite3_last_insert_rowid(m_db);
+  }
+  m_folders.insert_or_assign(std::string(folder), id); // 0: known to be absent
+  return id;
 }
 
 bool State::file_done(const std::string& path, std::uint64_t size, std::int64_t mtime_ns) {
+  const auto [folder_path, name] = split_key(path);
+  const std::int64_t folder = folder_id(folder_path, false);
+  if (folder == 0) {
+    return false;
+  }
   Query q(m_path, m_db,
-          prepare("SELECT complete FROM files WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3"));
-  q.bind(1, path).bind(2, static_cast<std::int64_t>(size)).bind(3, mtime_ns);
-  return q.step("looking up a file") && q.integer(0) == 1;
+          prepare("SELECT 1 FROM files WHERE folder = ?1 AND name = ?2 AND size = ?3 AND "
+                  "mtime_ns = ?4"));
+  q.bind(1, folder).bind(2, name).bind(3, static_cast<std::int64_t>(size)).bind(4, mtime_ns);
+  return q.step("looking up a file");
 }
 
-int State::reading_attempts(const FileId& file) {
-  Query q(m_path, m_db,
-          prepare("SELECT attempts FROM reading WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3"));
-  q.bind(1, file.path).bind(2, static_cast<std::int64_t>(file.size)).bind(3, file.mtime_ns);
-  return q.step("looking up a reading mark") ? static_cast<int>(q.integer(0)) : 0;
+int State::reading_attempts(const FileId& file) const {
+  const auto it = m_marks.find(file.path);
+  if (it == m_marks.end() || it->second.first.size != file.size ||
+      it->second.first.mtime_ns != file.mtime_ns) {
+    return 0; // no death, or the file changed since: its old attempts do not count
+  }
+  return it->second.second;
 }
 
 void State::mark_reading(const FileId& file) {
-  require_input("mark_reading", true);
-  // Same version: one more attempt; a changed file starts again at 1.
-  Query q(m_path, m_db,
-          prepare("INSERT INTO reading(path, size, mtime_ns, attempts, since) "
-                  "VALUES(?1, ?2, ?3, 1, ?4) ON CONFLICT(path) DO UPDATE SET "
-                  "attempts = CASE WHEN size = excluded.size AND mtime_ns = excluded.mtime_ns "
-                  "THEN attempts + 1 ELSE 1 END, "
-                  "since = CASE WHEN size = excluded.size AND mtime_ns = excluded.mtime_ns "
-                  "THEN since ELSE excluded.since END, "
-                  "size = excluded.size, mtime_ns = excluded.mtime_ns"));
-  q.bind(1, file.path)
-      .bind(2, static_cast<std::int64_t>(file.size))
-      .bind(3, file.mtime_ns)
-      .bind(4, now_rfc3339());
-  q.step("marking a file as being read");
+  m_log.started(file);
+}
+
+void State::apply_reading_log() {
+  const std::string log_path = m_path + ".reading";
+  const auto leftover = ReadingLog::read(log_path);
+  if (!leftover || leftover->unfinished.empty()) {
+    ReadingLog::remove(log_path);
+    return;
+  }
+  // One attempt per input the dead run left unfinished, once per log (the token), and none for
+  // a file that was committed after all (the log is not cut at the same moment as commits).
+  exec("BEGIN IMMEDIATE", "recording the inputs a dead run was reading");
+  try {
+    for (const FileId& file : leftover->unfinished) {
+      if (file_done(file.path, file.size, file.mtime_ns)) {
+        continue;
+      }
+      // Same version: one more attempt; a changed file starts again at 1.
+      Query q(m_path, m_db,
+              prepare("INSERT INTO reading(path, size, mtime_ns, attempts, since, died_token) "
+                      "VALUES(?1, ?2, ?3, 1, ?4, ?5) ON CONFLICT(path) DO UPDATE SET "
+                      "attempts = CASE WHEN size = excluded.size AND mtime_ns = excluded.mtime_ns "
+                      "THEN attempts + (died_token IS NOT excluded.died_token) ELSE 1 END, "
+                      "since = CASE WHEN size = excluded.size AND mtime_ns = excluded.mtime_ns "
+                      "THEN since ELSE excluded.since END, "
+                      "size = excluded.size, mtime_ns = excluded.mtime_ns, "
+                      "died_token = excluded.died_token"));
+      q.bind(1, file.path)
+          .bind(2, static_cast<std::int64_t>(file.size))
+          .bind(3, file.mtime_ns)
+          .bind(4, now_rfc3339())
+          .bind(5, static_cast<std::int64_t>(leftover->token));
+      q.step("recording an input a dead run was reading");
+    }
+    exec("COMMIT", "recording the inputs a dead run was reading");
+  } catch (...) {
+    if (sqlite3_get_autocommit(m_db) == 0) {
+      sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    throw;
+  }
+  ReadingLog::remove(log_path);
+}
+
+void State::load_reading_marks() {
+  m_marks.clear();
+  Query q(m_path, m_db, prepare("SELECT path, size, mtime_ns, attempts FROM reading"));
+  while (q.step("reading the marks of runs that died")) {
+    FileId file{q.text(0), static_cast<std::uint64_t>(q.integer(1)), q.integer(2)};
+    std::string key = file.path;
+    m_marks.emplace(std::move(key), std::pair(std::move(file), static_cast<int>(q.integer(3))));
+  }
 }
 
 std::vector<SuspectFile> State::suspect_files() {
@@ -554,7 +733,15 @@ std::vector<SuspectFile> State::suspect_files() {
 
 void State::begin_input() {
   require_input("begin_input", false);
-  exec("BEGIN IMMEDIATE", "starting an input transaction");
+  if (!m_in_batch) {
+    exec("BEGIN IMMEDIATE", "starting an input transaction");
+    m_in_batch = true;
+    m_batch_inputs = 0;
+    m_batch_alerts = false;
+    m_batch_started = std::chrono::steady_clock::now();
+  }
+  Query q(m_path, m_db, prepare("SAVEPOINT input"));
+  q.step("starting an input");
   m_in_input = true;
 }
 
@@ -619,6 +806,7 @@ bool State::add_alert(const Alert& alert, std::chrono::minutes window) {
       .bind(9, m_run_id != 0 ? std::optional<std::int64_t>(m_run_id) : std::nullopt)
       .bind(10, now_rfc3339());
   q.step("adding an alert to the outbox");
+  m_batch_alerts = true;
   return true;
 }
 
@@ -626,30 +814,53 @@ void State::commit_input(const std::string& path, std::uint64_t size, std::int64
                          bool complete) {
   require_input("commit_input", true);
   try {
-    if (!path.empty()) {
+    if (!path.empty() && complete) {
+      const auto [folder_path, name] = split_key(path);
+      const std::int64_t folder = folder_id(folder_path, true);
+      Query q(m_path, m_db,
+              prepare("INSERT INTO files(folder, name, size, mtime_ns, delivered) "
+                      "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(folder, name) DO UPDATE SET "
+                      "size = excluded.size, mtime_ns = excluded.mtime_ns, "
+                      "delivered = excluded.delivered"));
+      const auto delivered = util::delivery_time_from_path(path);
+      q.bind(1, folder)
+          .bind(2, name)
+          .bind(3, static_cast<std::int64_t>(size))
+          .bind(4, mtime_ns)
+          .bind(5, delivered ? std::optional<std::int64_t>(*delivered) : std::nullopt);
+      q.step("recording a processed file");
+    }
+    if (!path.empty() && !complete) {
+      // A changed file that failed: the version read before is not "read" any more either.
+      const auto [folder_path, name] = split_key(path);
+      if (const std::int64_t folder = folder_id(folder_path, false); folder != 0) {
+        Query q(m_path, m_db, prepare("DELETE FROM files WHERE folder = ?1 AND name = ?2"));
+        q.bind(1, folder).bind(2, name);
+        q.step("forgetting a file read half-way");
+      }
+    }
+    if (!path.empty() && m_marks.count(path) != 0) {
       Query done(m_path, m_db, prepare("DELETE FROM reading WHERE path = ?1"));
       done.bind(1, path);
       done.step("clearing a reading mark");
-      Query q(m_path, m_db,
-              prepare("INSERT INTO files(path, size, mtime_ns, complete, run_id, updated) "
-                      "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(path) DO UPDATE SET "
-                      "size = excluded.size, mtime_ns = excluded.mtime_ns, "
-                      "complete = excluded.complete, run_id = excluded.run_id, "
-                      "updated = excluded.updated"));
-      q.bind(1, path)
-          .bind(2, static_cast<std::int64_t>(size))
-          .bind(3, mtime_ns)
-          .bind(4, std::int64_t{complete ? 1 : 0})
-          .bind(5, m_run_id != 0 ? std::optional<std::int64_t>(m_run_id) : std::nullopt)
-          .bind(6, now_rfc3339());
-      q.step("recording a processed file");
     }
-    exec("COMMIT", "committing an input");
+    Query release(m_path, m_db, prepare("RELEASE input"));
+    release.step("finishing an input");
   } catch (...) {
     rollback_input();
     throw;
   }
   m_in_input = false;
+  if (!path.empty()) {
+    m_marks.erase(path);
+    m_log.finished(path);
+  }
+  ++m_batch_inputs;
+  const bool old = m_batching.max_age.count() > 0 &&
+                   std::chrono::steady_clock::now() - m_batch_started >= m_batching.max_age;
+  if (m_batch_inputs >= m_batching.max_inputs || m_batch_alerts || old) {
+    commit_batch();
+  }
 }
 
 void State::rollback_input() {
@@ -657,12 +868,48 @@ void State::rollback_input() {
     return;
   }
   m_in_input = false;
-  if (sqlite3_get_autocommit(m_db) == 0) {
-    exec("ROLLBACK", "rolling back an input");
+  m_folders.clear(); // a folder row made by this input is undone
+  if (sqlite3_get_autocommit(m_db) != 0) {
+    rollback_batch(); // SQLite already ended the transaction (after an I/O error)
+    return;
+  }
+  sqlite3_exec(m_db, "ROLLBACK TO input; RELEASE input", nullptr, nullptr, nullptr);
+  if (m_batch_inputs == 0) {
+    rollback_batch(); // nothing else in the batch: end the transaction
   }
 }
 
+void State::rollback_batch() {
+  m_in_input = false;
+  m_in_batch = false;
+  m_batch_inputs = 0;
+  m_batch_alerts = false;
+  m_folders.clear();
+  if (sqlite3_get_autocommit(m_db) == 0) {
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  load_reading_marks(); // cleared marks come back with the rollback
+}
+
+void State::commit_batch() {
+  require_input("commit_batch", false);
+  if (!m_in_batch) {
+    return;
+  }
+  try {
+    exec("COMMIT", "committing inputs");
+  } catch (...) {
+    rollback_batch();
+    throw;
+  }
+  m_in_batch = false;
+  m_batch_inputs = 0;
+  m_batch_alerts = false;
+  m_log.compact();
+}
+
 std::vector<PendingAlert> State::pending_alerts() {
+  require_no_batch("pending_alerts");
   std::vector<PendingAlert> pending;
   Query q(m_path, m_db,
           prepare("SELECT id, count, json, extra FROM alerts WHERE delivered IS NULL ORDER BY id"));
@@ -686,7 +933,7 @@ std::vector<PendingAlert> State::pending_alerts() {
 }
 
 void State::mark_delivered(std::int64_t alert_id) {
-  require_input("mark_delivered", false);
+  require_no_batch("mark_delivered"); // inside a batch the mark would not be durable on return
   {
     // Autocommit: the statement is its own transaction, durable (synchronous=FULL) on return.
     Query q(m_path, m_db,
@@ -732,7 +979,7 @@ StateSummary State::summary() {
 }
 
 void State::prune_events(std::chrono::hours keep) {
-  require_input("prune_events", false);
+  require_no_batch("prune_events");
   // Reference: the newest event time seen, so replaying old logs keeps their window; capped at
   // now so one bogus future eventTime cannot wipe the table.
   const auto now = static_cast<std::int64_t>(std::time(nullptr));
@@ -744,11 +991,45 @@ void State::prune_events(std::chrono::hours keep) {
     }
   }
   const std::int64_t seconds = std::chrono::duration_cast<std::chrono::seconds>(keep).count();
+  {
+    Query q(m_path, m_db,
+            prepare("DELETE FROM events WHERE (event_epoch IS NOT NULL AND event_epoch < ?1) "
+                    "OR (event_epoch IS NULL AND seen_epoch < ?2)"));
+    q.bind(1, reference - seconds).bind(2, now - seconds);
+    q.step("pruning old eventIDs");
+  }
+  {
+    // A delivered alert that old can no longer be merged with: its events are forgotten too.
+    Query q(m_path, m_db,
+            prepare("DELETE FROM alerts WHERE delivered IS NOT NULL AND event_epoch < ?1"));
+    q.bind(1, reference - seconds);
+    q.step("pruning old delivered alerts");
+  }
+  // Runs are kept for `trailwatch state` (the last one) and for the alerts that name them.
+  const std::time_t before = static_cast<std::time_t>(now - seconds);
+  std::tm tm{};
+  gmtime_r(&before, &tm);
+  char cutoff[32];
+  std::strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
   Query q(m_path, m_db,
-          prepare("DELETE FROM events WHERE (event_epoch IS NOT NULL AND event_epoch < ?1) "
-                  "OR (event_epoch IS NULL AND seen_epoch < ?2)"));
-  q.bind(1, reference - seconds).bind(2, now - seconds);
-  q.step("pruning old eventIDs");
+          prepare("DELETE FROM runs WHERE started < ?1 AND id < (SELECT max(id) FROM runs) "
+                  "AND NOT EXISTS (SELECT 1 FROM alerts WHERE alerts.run_id = runs.id)"));
+  q.bind(1, std::string_view(cutoff));
+  q.step("pruning old runs");
+}
+
+void State::forget_files_delivered_before(std::int64_t cutoff) {
+  require_no_batch("forget_files_delivered_before");
+  {
+    Query q(m_path, m_db, prepare("DELETE FROM files WHERE delivered < ?1"));
+    q.bind(1, cutoff);
+    q.step("forgetting old files");
+  }
+  Query q(m_path, m_db,
+          prepare("DELETE FROM folders WHERE NOT EXISTS "
+                  "(SELECT 1 FROM files WHERE files.folder = folders.id)"));
+  q.step("forgetting empty folders");
+  m_folders.clear();
 }
 
 } // namespace trailwatch

@@ -38,6 +38,18 @@ expect_no_grep() {
   if grep -Eq -- "$2" "$3"; then fail "$1: /$2/ must not appear in $3"; fi
 }
 
+# unprivileged_run: sets the array `run` to a command running $bin as a user file permissions
+# bind (they bind only other users, so as root: nobody, through setpriv); skips the test when
+# that is impossible.
+unprivileged_run() {
+  run=("$bin")
+  if [ "$(id -u)" = 0 ]; then
+    command -v setpriv >/dev/null || skip "running as root without setpriv: permissions not enforced"
+    run=(setpriv --reuid=nobody --regid=nogroup --clear-groups "$bin")
+    "${run[@]}" --version >/dev/null 2>&1 || skip "user nobody cannot run $bin (a private build folder)"
+  fi
+}
+
 finish() {
   if [ "$failures" != 0 ]; then
     echo "$failures check(s) failed"

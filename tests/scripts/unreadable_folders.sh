@@ -4,12 +4,7 @@
 # stderr, the walk goes on with the other folders (their alerts still come out), exit 2.
 # Permissions bind only other users, so as root the run drops to user nobody (setpriv).
 . "$(dirname "$0")/lib.sh"
-run=("$bin")
-if [ "$(id -u)" = 0 ]; then
-  command -v setpriv >/dev/null || skip "running as root without setpriv: permissions not enforced"
-  run=(setpriv --reuid=nobody --regid=nogroup --clear-groups "$bin")
-  "${run[@]}" --version >/dev/null 2>&1 || skip "user nobody cannot run $bin (a private build folder)"
-fi
+unprivileged_run
 chmod 755 "$work"
 mkdir -p "$work/logs/a-open" "$work/logs/b-locked/inner" "$work/logs/c-open"
 cp tests/data/single_record.json "$work/logs/a-open/one.json"

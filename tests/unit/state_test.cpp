@@ -70,6 +70,18 @@ std::string raw_query(const std::string& path, const std::string& sql) {
   return result;
 }
 
+// INSERTs of version-1 `files` rows, complete, from "path|size" items (mtime = size).
+std::string fmt_rows(const std::vector<std::string>& items) {
+  std::string sql;
+  for (const auto& item : items) {
+    const auto bar = item.rfind('|');
+    const std::string path = item.substr(0, bar), size = item.substr(bar + 1);
+    sql += "INSERT OR REPLACE INTO files VALUES('" + path + "', " + size + ", " + size +
+           ", 1, NULL, '2024-01-01T00:00:00Z');\n";
+  }
+  return sql;
+}
+
 Alert make_alert(const std::string& rule, const std::string& actor, const std::string& account,
                  const std::string& time) {
   Alert alert;
@@ -159,7 +171,7 @@ TEST_F(StateTest, FileDoneOnlyForSamePathSizeAndMtime) {
   state->commit_input("/logs/a.json.gz", 200, 7, false);
   EXPECT_FALSE(state->file_done("/logs/a.json.gz", 200, 7));
   EXPECT_FALSE(state->file_done("/logs/a.json.gz", 100, 5));
-  EXPECT_EQ(state->summary().files, 1u);
+  EXPECT_EQ(state->summary().files, 0u); // no version of it is recorded as read
   // The retry succeeds.
   state->begin_input();
   state->commit_input("/logs/a.json.gz", 200, 7, true);
@@ -379,7 +391,7 @@ TEST_F(StateTest, SummaryCountsAndLastRun) {
   state->mark_delivered(state->pending_alerts().at(0).id);
   state->finish_run(run, "alerts");
   summary = state->summary();
-  EXPECT_EQ(summary.files, 2u);
+  EXPECT_EQ(summary.files, 1u); // "b" failed half-way: not recorded as read
   EXPECT_EQ(summary.events, 2u);
   EXPECT_EQ(summary.alerts, 2u);
   EXPECT_EQ(summary.pending, 1u);
@@ -811,22 +823,33 @@ TEST(AlertJson, RejectsMalformedInput) {
 }
 
 // Schema 1 → 2 (issue 9): file keys become canonical absolute paths; relative keys resolve
-// against the migrating run's directory, and where two spellings meet one row remains.
+// against the migrating run's directory, and where two spellings meet one row remains. The
+// version-1 file is written by hand with the schema-1 `files` table (the rest of the schema is
+// the same as version 1's for what this test reads).
 TEST_F(StateTest, MigrationTwoCanonicalisesFileKeys) {
   fs::create_directories(m_dir + "/logs/sub");
   std::ofstream(m_dir + "/logs/sub/a.json.gz") << "x";
   std::ofstream(m_dir + "/logs/sub/b.json.gz") << "x";
-  {
-    auto state = open_state();
-    state->begin_input();
-    state->commit_input(m_dir + "/logs/./sub/../sub/a.json.gz", 1, 1, true);
-    state->begin_input();
-    state->commit_input("logs/sub/b.json.gz", 2, 2, true);
-    state->begin_input();
-    state->commit_input(m_dir + "/logs/sub/b.json.gz", 2, 2, true);
-  }
-  // As a version-1 file left it (migration 3 adds a table: drop it to replay 2 and 3).
-  raw_exec(m_path, "DROP TABLE reading; PRAGMA user_version = 1");
+  raw_exec(m_path, R"sql(
+CREATE TABLE runs (id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, status TEXT,
+                   pid INTEGER NOT NULL);
+CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                    complete INTEGER NOT NULL, run_id INTEGER REFERENCES runs(id),
+                    updated TEXT NOT NULL);
+CREATE TABLE events (event_id TEXT PRIMARY KEY, event_time TEXT NOT NULL, event_epoch INTEGER,
+                     seen_epoch INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX events_by_time ON events(event_epoch);
+CREATE TABLE alerts (id INTEGER PRIMARY KEY AUTOINCREMENT, rule_id TEXT NOT NULL,
+                     actor TEXT NOT NULL, account TEXT NOT NULL, event_time TEXT NOT NULL,
+                     event_epoch INTEGER, count INTEGER NOT NULL, json TEXT NOT NULL,
+                     extra TEXT NOT NULL, run_id INTEGER REFERENCES runs(id),
+                     created TEXT NOT NULL, delivered TEXT);
+CREATE INDEX alerts_by_key ON alerts(rule_id, actor, account, event_epoch);
+CREATE INDEX alerts_pending ON alerts(id) WHERE delivered IS NULL;
+PRAGMA application_id = 1416784983;
+PRAGMA user_version = 1;
+)sql" + fmt_rows({m_dir + "/logs/./sub/../sub/a.json.gz|1", "logs/sub/b.json.gz|2",
+                  m_dir + "/logs/sub/b.json.gz|2"}));
   const fs::path cwd = fs::current_path();
   fs::current_path(m_dir);
   auto state = open_state();
@@ -838,23 +861,52 @@ TEST_F(StateTest, MigrationTwoCanonicalisesFileKeys) {
   EXPECT_EQ(raw_query(m_path, "SELECT count(*) FROM files"), "2");
 }
 
-// Poison inputs (issue 13): a mark left by a run that died counts an attempt; committing the file
-// clears it; a changed file starts again; suspect_files lists them.
+// Schema 3 → 4 (issue 12): a state written by the schema-3 build (tests/data/state_schema3.sql)
+// keeps what it knew: files read (and not the one read half-way), delivered and pending alerts,
+// the reading mark of the run that died; file rows become (folder, name) rows.
+TEST_F(StateTest, MigrationFourKeepsASchemaThreeState) {
+  raw_exec(m_path, read_bytes(TRAILWATCH_TEST_DATA "/state_schema3.sql"));
+  ASSERT_EQ(raw_query(m_path, "PRAGMA user_version"), "3");
+  auto state = open_state();
+  const StateSummary summary = state->summary();
+  EXPECT_EQ(summary.schema_version, 4);
+  EXPECT_EQ(summary.files, 3u);
+  EXPECT_EQ(summary.alerts, 5u);
+  EXPECT_EQ(summary.delivered, 4u);
+  ASSERT_EQ(state->pending_alerts().size(), 1u);
+  EXPECT_FALSE(state->pending_alerts()[0].alert.event.event_id.empty());
+  const std::string ex = "/tmp/tw-schema3/AWSLogs/";
+  EXPECT_TRUE(state->file_done(ex + "111122223333/CloudTrail/us-east-1/2026/11/27/"
+                                    "111122223333_CloudTrail_us-east-1_20261127T0310Z_"
+                                    "Xa9kP2mQ7rT4vW1z.json.gz",
+                               1740, 1796190125291429845));
+  EXPECT_TRUE(state->file_done("/tmp/tw-schema3/more/launch.json", 1938, 1796190125303205011));
+  EXPECT_FALSE(state->file_done("/tmp/tw-schema3/more/launch.json", 1938, 1));
+  EXPECT_FALSE(state->file_done("/tmp/tw-schema3/more/cut.json.gz", 417, 1796190125311209721));
+  const auto suspects = state->suspect_files();
+  ASSERT_EQ(suspects.size(), 1u);
+  EXPECT_EQ(suspects[0].file.path, "/tmp/tw-schema3/poison.json");
+  EXPECT_EQ(suspects[0].attempts, 1);
+  EXPECT_EQ(raw_query(m_path, "SELECT count(*) FROM folders"), "3");
+  // The delivery time comes from the key: the examples' stamps, none for the flat folder.
+  EXPECT_EQ(raw_query(m_path, "SELECT count(*) FROM files WHERE delivered IS NULL"), "1");
+  EXPECT_EQ(raw_query(m_path, "PRAGMA integrity_check"), "ok");
+}
+
+// Poison inputs (issue 13): an input a run started and did not finish before it died counts an
+// attempt when the state is opened next (a State destroyed with the mark open stands for the
+// dead run); finishing the input clears it; a changed file starts again; suspect_files lists them.
 TEST_F(StateTest, ReadingMarksCountRunsThatDied) {
   const FileId file{"/logs/poison.json.gz", 10, 20};
   {
     auto state = open_state();
     EXPECT_EQ(state->reading_attempts(file), 0);
-    state->begin_input();
     state->mark_reading(file);
-    state->commit_input("", 0, 0, true);
-  } // the run "dies": the mark stays
+  } // the run "dies": its log names the file as started
   {
     auto state = open_state();
     EXPECT_EQ(state->reading_attempts(file), 1);
-    state->begin_input();
     state->mark_reading(file); // retried once
-    state->commit_input("", 0, 0, true);
   }
   {
     auto state = open_state();
@@ -865,16 +917,93 @@ TEST_F(StateTest, ReadingMarksCountRunsThatDied) {
     EXPECT_EQ(suspects[0].attempts, 2);
     // The file changed: its old attempts do not count.
     EXPECT_EQ(state->reading_attempts(FileId{file.path, 11, 20}), 0);
-    state->begin_input();
     state->mark_reading(FileId{file.path, 11, 20});
-    state->commit_input("", 0, 0, true);
+  }
+  {
+    auto state = open_state();
     EXPECT_EQ(state->reading_attempts(FileId{file.path, 11, 20}), 1);
     // Reading it to the end clears the mark.
+    state->mark_reading(FileId{file.path, 11, 20});
     state->begin_input();
     state->commit_input(file.path, 11, 20, true);
     EXPECT_EQ(state->reading_attempts(FileId{file.path, 11, 20}), 0);
     EXPECT_TRUE(state->suspect_files().empty());
   }
+  auto state = open_state();
+  EXPECT_TRUE(state->suspect_files().empty());
+  EXPECT_TRUE(state->file_done(file.path, 11, 20));
+}
+
+// Issue 12: inputs commit in batches. A batch is invisible to other connections until it
+// commits; an input that adds an outbox alert commits at once; a run that dies mid-batch loses
+// the batch (its files are read again) but does not suspect inputs it finished; rollback_input
+// keeps the inputs before it.
+TEST_F(StateTest, BatchesCommitManyInputsTogether) {
+  const std::string a = m_dir + "/logs/a.json", b = m_dir + "/logs/b.json",
+                    c = m_dir + "/logs/c.json", d = m_dir + "/logs/d.json";
+  {
+    auto state = open_state();
+    state->set_batching(Batching{100, std::chrono::hours(1)});
+    for (const auto& file : {a, b}) {
+      state->mark_reading(FileId{file, 1, 1});
+      state->begin_input();
+      EXPECT_TRUE(state->first_sighting("e-" + file, "2024-05-01T10:00:00Z"));
+      state->commit_input(file, 1, 1, true);
+    }
+    EXPECT_EQ(raw_query(m_path, "SELECT count(*) FROM files"), "0"); // not committed yet
+    EXPECT_TRUE(state->file_done(a, 1, 1));                          // but seen by this run
+    state->commit_batch();
+    EXPECT_EQ(raw_query(m_path, "SELECT count(*) FROM files"), "2");
+
+    // An alert commits its batch at once.
+    state->begin_input();
+    state->first_sighting("e-c", "2024-05-01T10:00:00Z");
+    state->add_alert(make_alert("r1", "alice", "111", "2024-05-01T10:00:00Z"), k_window);
+    state->commit_input(c, 1, 1, true);
+    EXPECT_EQ(raw_query(m_path, "SELECT count(*) FROM alerts"), "1");
+    EXPECT_EQ(raw_query(m_path, "SELECT count(*) FROM files"), "3");
+
+    // d is finished, then a later input is abandoned: d stays in the batch.
+    state->mark_reading(FileId{d, 1, 1});
+    state->begin_input();
+    state->commit_input(d, 1, 1, true);
+    state->begin_input();
+    state->first_sighting("e-abandoned", "2024-05-01T10:00:00Z");
+    state->rollback_input();
+    EXPECT_TRUE(state->file_done(d, 1, 1));
+    EXPECT_THROW(state->pending_alerts(), std::logic_error); // only committed alerts go out
+  } // the run "dies" with d finished but not committed
+  auto state = open_state();
+  EXPECT_FALSE(state->file_done(d, 1, 1));                // read again
+  EXPECT_EQ(state->reading_attempts(FileId{d, 1, 1}), 0); // not suspected
+  EXPECT_TRUE(state->file_done(a, 1, 1));
+  EXPECT_EQ(state->pending_alerts().size(), 1u);
+  state->begin_input();
+  EXPECT_FALSE(state->first_sighting("e-" + a, "2024-05-01T10:00:00Z")); // committed with a
+  EXPECT_TRUE(state->first_sighting("e-abandoned", "2024-05-01T10:00:00Z"));
+  state->rollback_input();
+}
+
+// Issue 12: files are forgotten by the delivery time their key shows; keys showing none are
+// kept; folders left empty go too.
+TEST_F(StateTest, ForgetsFilesDeliveredBeforeTheCutoff) {
+  const std::string day = "/s/AWSLogs/1/CloudTrail/us-east-1/2024/05/";
+  const std::string old_file = day + "01/1_CloudTrail_us-east-1_20240501T1000Z_a.json.gz";
+  const std::string new_file = day + "03/1_CloudTrail_us-east-1_20240503T1000Z_b.json.gz";
+  const std::string undated = "/s/flat/c.json";
+  auto state = open_state();
+  for (const auto& file : {old_file, new_file, undated}) {
+    state->begin_input();
+    state->commit_input(file, 1, 1, true);
+  }
+  const auto cutoff = parse_event_time("2024-05-02T00:00:00Z");
+  ASSERT_TRUE(cutoff);
+  state->forget_files_delivered_before(*cutoff);
+  EXPECT_FALSE(state->file_done(old_file, 1, 1));
+  EXPECT_TRUE(state->file_done(new_file, 1, 1));
+  EXPECT_TRUE(state->file_done(undated, 1, 1));
+  EXPECT_EQ(state->summary().files, 2u);
+  EXPECT_EQ(raw_query(m_path, "SELECT count(*) FROM folders"), "2");
 }
 
 } // namespace
