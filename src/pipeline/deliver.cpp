@@ -130,6 +130,12 @@ void Delivery::deliver_committed() {
   flush(false);
 }
 
+void Delivery::hurry() {
+  for (auto& sink : m_sinks) {
+    sink->hurry();
+  }
+}
+
 bool Delivery::finish() {
   if (m_state != nullptr) {
     hand_out_pending(); // everything undelivered: this run's and earlier runs'

@@ -37,6 +37,9 @@ public:
   // came in and marks those alerts delivered. Call it after a commit and from time to time.
   void deliver_committed();
 
+  // The run is stopping: asks the sinks to deliver what waits quickly (see Sink::hurry).
+  void hurry();
+
   // Ends the run: with a state, hands every undelivered alert to the sinks and marks the
   // confirmed ones; flushes every sink. False when an alert could not be delivered.
   bool finish();

@@ -10,7 +10,9 @@
 #      rules, which still alert;
 #   4. SIGUSR1 prints the statistics so far;
 #   5. a named NDJSON file is followed like tail -F: appended records alert, and so does the
-#      record in a new file rotated in under the name.
+#      record in a new file rotated in under the name;
+#   6. SIGTERM while Slack posts a round one by one: the rest goes as one digest, and every
+#      alert is delivered and marked so in the state.
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || skip "python3 not installed"
 
@@ -102,5 +104,22 @@ stop
 expect_eq "tail -F exit status" "$status" 0
 expect_eq "one alert per record" "$(grep -c '"rule":' "$work/run4.out")" 3
 expect_no_grep "no error while following" 'error' "$work/run4.err"
+
+# 6. Five alerts arrive at once (one file: below --slack-digest, so posted one by one). The
+#    server holds the first reply for 5 s; SIGTERM meanwhile: the other four go as one digest.
+start_slack_server "200:sleep=5,200:ok"
+mkdir -p "$work/slack-logs"
+export TRAILWATCH_SLACK_WEBHOOK=$slack_url
+start run5 -q --state "$work/slack.db" "$work/slack-logs"
+for i in 1 2 3 4 5; do record "slack-$i"; done >"$work/slack-logs/five.json"
+wait_for_posts 1
+stop
+unset TRAILWATCH_SLACK_WEBHOOK
+expect_eq "Slack stop exit status" "$status" 0
+expect_eq "one post, then one digest for the rest" "$(slack_posts)" 2
+expect_grep "the digest covers the other four" 'trailwatch digest: 4 alerts' "$slack_log"
+"$bin" state "$work/slack.db" >"$work/show5" 2>&1
+expect_grep "all five delivered" 'alerts +5 \(5 delivered, 0 pending\)' "$work/show5"
+stop_slack_server
 
 finish

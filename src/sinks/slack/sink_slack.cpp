@@ -16,6 +16,7 @@
 #include "util/json_writer.hpp"
 #include "util/net.hpp"
 
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -187,6 +188,8 @@ public:
     return SinkStatus::ok;
   }
 
+  void hurry() override { m_hurry = true; }
+
   SinkStatus flush(bool final, Receipts& receipts) override {
     std::unique_lock lock(m_mutex);
     if (m_queue.empty() && !m_staged.empty()) {
@@ -264,6 +267,12 @@ private:
     }
     SinkStatus status = SinkStatus::ok;
     for (std::size_t i = 0; i < alerts.size(); ++i) {
+      if (m_hurry && alerts.size() - i > 1) {
+        // Stopping: one post for the rest instead of one paced post each.
+        const std::vector<Alert> rest(alerts.begin() + static_cast<std::ptrdiff_t>(i),
+                                      alerts.end());
+        return worse(status, deliver(build_digest_payload(rest), rest, first + i, receipts));
+      }
       status = worse(status, deliver(build_slack_payload(alerts[i], m_template),
                                      std::span(&alerts[i], 1), first + i, receipts));
     }
@@ -335,7 +344,8 @@ private:
   bool m_busy = false;                    // the thread is posting a round
   bool m_final = false;
   bool m_quit = false;
-  std::thread m_thread; // last: starts after everything above exists
+  std::atomic<bool> m_hurry{false}; // stopping: the rest of a round goes as one digest
+  std::thread m_thread;             // last: starts after everything above exists
 };
 
 } // namespace
