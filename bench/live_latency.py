@@ -4,13 +4,15 @@
 
 Usage: bench/live_latency.py [--trailwatch PATH] [--count N]
 
-Two cases, each N records one after the other (the next only after the previous alert):
+Three cases, each N records one after the other (the next only after the previous alert):
   stdin   a record line written to trailwatch's stdin, which stays open, until its alert line
           appears on stdout;
+  slack   the same, until the loopback Slack server (tests/tools/slack_server.py) has the post;
   follow  a file renamed into a folder watched by `trailwatch --follow` (the way `aws s3 sync`
           lands files), until its alert line appears on stdout.
-Prints the median, 90th percentile and maximum in milliseconds, and each as a share of the
-promise (1 s for stdin, 2 s for --follow), so the numbers read the same on any machine.
+Prints the median, 90th percentile and maximum in milliseconds, and the maximum as a share of
+the promise (1 s for stdin, 2 s for Slack and --follow), so the numbers read the same on any
+machine.
 """
 
 import argparse
@@ -73,6 +75,38 @@ def bench_stdin(binary, count):
     return samples
 
 
+def bench_slack(binary, count):
+    server_script = os.path.join(HERE, "..", "tests", "tools", "slack_server.py")
+    with tempfile.TemporaryDirectory() as work:
+        log = os.path.join(work, "slack.log")
+        server = subprocess.Popen([sys.executable, server_script, "--log", log, "--lifetime",
+                                   "600"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        port = int(read_line(server.stdout, time.monotonic() + 30))
+        env = dict(os.environ)
+        env["TRAILWATCH_SLACK_WEBHOOK"] = f"http://127.0.0.1:{port}/services/T0/B0/BENCH"
+        proc = subprocess.Popen([binary, "-q", "--no-geoip"], stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        samples = []
+        for n in range(count):
+            started = time.monotonic()
+            proc.stdin.write(record_line(n).encode())
+            proc.stdin.flush()
+            while True:  # the server logs each request before replying
+                if os.path.exists(log):
+                    with open(log) as f:
+                        if sum(1 for _ in f) > n:
+                            break
+                if time.monotonic() > started + 30:
+                    sys.exit("no Slack post within the guard time")
+                time.sleep(0.002)
+            samples.append(time.monotonic() - started)
+        proc.stdin.close()
+        proc.wait()
+        server.terminate()
+        server.wait()
+        return samples
+
+
 def bench_follow(binary, count):
     with tempfile.TemporaryDirectory() as work:
         folder = os.path.join(work, "logs")
@@ -105,6 +139,7 @@ def main():
     print("| case | records | median ms | p90 ms | max ms | max / promise |")
     print("|---|---|---|---|---|---|")
     summary("stdin (promise 1 s)", 1.0, bench_stdin(args.trailwatch, args.count))
+    summary("stdin to Slack (promise 2 s)", 2.0, bench_slack(args.trailwatch, args.count))
     summary("--follow rename (promise 2 s)", 2.0, bench_follow(args.trailwatch, args.count))
 
 
