@@ -11,6 +11,7 @@
 //   5. deliver what waits (the state's outbox, Slack), report --stats, pick the exit status.
 #include "pipeline/run.hpp"
 
+#include "input/watch.hpp"
 #include "pipeline/components.hpp"
 #include "pipeline/deliver.hpp"
 #include "pipeline/engine.hpp"
@@ -52,6 +53,12 @@ public:
   bool skip(Input& input) {
     if (input.is_stdin) {
       return false;
+    }
+    const std::string_view name = std::string_view(input.path).substr(input.path.rfind('/') + 1);
+    if (!input.named && is_temporary_name(name)) {
+      // A download in progress (`aws s3 sync` writes "<name>.<8 hex digits>", then renames).
+      diag::debug(1, "{}: a temporary name; not read", input.path);
+      return true;
     }
     if (m_options.since) {
       // A log file holds only events from before its delivery time (the stamp in its name, or

@@ -53,11 +53,15 @@ mkdir -p "$work/logs/2026/11/20"
 record first >"$work/logs/2026/11/20/first.json"
 start run1 --state "$work/state.db" "$work/logs"
 wait_lines 1 '"rule":' "$work/run1.out"
+# Complete files under temporary and hidden names, left in place: never read (events come in
+# order, so they were seen before the rename below).
+record temporary >"$work/logs/2026/11/20/left.json.0a1B2c3D"
+record hidden >"$work/logs/2026/11/20/.left.json"
 record second >"$work/logs/2026/11/20/second.json.6fB2c3Ad" # aws s3 sync's temporary name
 mv "$work/logs/2026/11/20/second.json.6fB2c3Ad" "$work/logs/2026/11/20/second.json"
 wait_lines 2 '"rule":' "$work/run1.out"
 expect_grep "the renamed file was read" 'second\.json"' "$work/run1.out"
-expect_no_grep "the temporary name was not read" '6fB2c3Ad' "$work/run1.out"
+expect_no_grep "temporary and hidden names were not read" '6fB2c3Ad|"temporary"|"hidden"' "$work/run1.out"
 
 # 2. SIGTERM, a file lands while it is down, restart: nothing repeated, nothing lost.
 stop
@@ -72,7 +76,7 @@ stop
 expect_eq "restart exit status" "$status" 0
 expect_eq "the restart printed only the new files' alerts" "$(grep -c '"rule":' "$work/run2.out")" 2
 expect_grep "the file that landed while down was read" 'third\.json"' "$work/run2.out"
-expect_no_grep "no repeat" 'first\.json"|second\.json"' "$work/run2.out"
+expect_no_grep "no repeat, no temporary name" 'first\.json"|second\.json"|"temporary"|"hidden"' "$work/run2.out"
 "$bin" state "$work/state.db" >"$work/show" 2>&1
 expect_grep "four alerts, all delivered" 'alerts +4 \(4 delivered, 0 pending\)' "$work/show"
 
