@@ -269,6 +269,19 @@ bool LiveControl::take_reload() {
   return std::exchange(m_reload, false);
 }
 
+std::vector<Input> take_missing_files(std::vector<std::string>& paths) {
+  std::vector<Input> missing;
+  std::erase_if(paths, [&](const std::string& path) {
+    std::error_code ec;
+    if (path == "-" || fs::exists(path, ec)) {
+      return false;
+    }
+    missing.push_back(Input{path, false, true, 0, 0, {}});
+    return true;
+  });
+  return missing;
+}
+
 std::vector<Input> take_followed_files(std::vector<Input>& inputs) {
   std::vector<Input> followed;
   std::erase_if(inputs, [&](Input& input) {

@@ -65,6 +65,9 @@ struct LiveRun {
   std::function<void(const Input&, InputResult&)> finish_stream;
 };
 
+// Removes the paths that do not exist (yet) from `paths` and returns them as files to follow.
+std::vector<Input> take_missing_files(std::vector<std::string>& paths);
+
 // Splits the inputs of a --follow run: files named on the command line are followed (returned
 // and removed from `inputs`); the rest is the first scan.
 std::vector<Input> take_followed_files(std::vector<Input>& inputs);

@@ -147,10 +147,20 @@ int run_scan(const Options& options) {
   InputCounters input_counters;
   std::vector<Input> inputs;
   InputFilter filter(options, state.get());
-  std::vector<Input> listed = expand_inputs(options.paths, input_counters);
-  // --follow: named files are followed (tail -F) rather than scanned; the folders' files listed
-  // now are remembered, so the follow loop reads only what comes after.
-  std::vector<Input> followed = options.follow ? take_followed_files(listed) : std::vector<Input>{};
+  // --follow: named files are followed (tail -F: also one that does not exist yet) rather than
+  // scanned; the folders' files listed now are remembered, so the follow loop reads only what
+  // comes after.
+  std::vector<Input> followed;
+  std::vector<std::string> paths = options.paths;
+  if (options.follow) {
+    followed = take_missing_files(paths);
+  }
+  std::vector<Input> listed = expand_inputs(paths, input_counters);
+  if (options.follow) {
+    std::vector<Input> named = take_followed_files(listed);
+    followed.insert(followed.begin(), std::make_move_iterator(named.begin()),
+                    std::make_move_iterator(named.end()));
+  }
   for (Input& input : options.follow ? std::vector<Input>(listed) : std::move(listed)) {
     if (!filter.skip(input)) {
       inputs.push_back(std::move(input));

@@ -10,7 +10,7 @@
 #      rules, which still alert;
 #   4. SIGUSR1 prints the statistics so far;
 #   5. a named NDJSON file is followed like tail -F: appended records alert, and so does the
-#      record in a new file rotated in under the name;
+#      record in a new file rotated in under the name, and a named file that appears later;
 #   6. SIGTERM while Slack posts a round one by one: the rest goes as one digest, and every
 #      alert is delivered and marked so in the state.
 . "$(dirname "$0")/lib.sh"
@@ -38,6 +38,8 @@ wait_lines() {
 start() {
   local name=$1
   shift
+  : >"$work/$name.out" # created before the wait follows them (the child may start later)
+  : >"$work/$name.err"
   "$bin" --follow -v --no-geoip --format jsonl "$@" >"$work/$name.out" 2>"$work/$name.err" &
   pid=$!
   wait_lines 1 'watching' "$work/$name.err"
@@ -96,7 +98,7 @@ expect_eq "exit status after SIGHUP (the broken rules were an error)" "$status" 
 
 # 5. A named file followed like tail -F: appended records, then rotation.
 : >"$work/feed.jsonl"
-start run4 "$work/feed.jsonl"
+start run4 "$work/feed.jsonl" "$work/later.jsonl" # later.jsonl does not exist yet
 record appended-1 >>"$work/feed.jsonl"
 wait_lines 1 '"rule":' "$work/run4.out"
 mv "$work/feed.jsonl" "$work/feed.jsonl.1"
@@ -104,9 +106,12 @@ record rotated-1 >"$work/feed.jsonl"
 wait_lines 2 '"rule":' "$work/run4.out"
 record appended-2 >>"$work/feed.jsonl"
 wait_lines 3 '"rule":' "$work/run4.out"
+expect_grep "a missing file is awaited" 'later\.jsonl: .*followed once it appears' "$work/run4.err"
+record later-1 >"$work/later.jsonl"
+wait_lines 4 '"rule":' "$work/run4.out"
 stop
 expect_eq "tail -F exit status" "$status" 0
-expect_eq "one alert per record" "$(grep -c '"rule":' "$work/run4.out")" 3
+expect_eq "one alert per record" "$(grep -c '"rule":' "$work/run4.out")" 4
 expect_no_grep "no error while following" 'error' "$work/run4.err"
 
 # 6. Five alerts arrive at once (one file: below --slack-digest, so posted one by one). The

@@ -11,12 +11,14 @@ python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' \
   tests/data/single_record.json >"$work/record.jsonl"
 
 # wait_for_line PATTERN FILE: blocks until FILE has a line matching PATTERN (60 s guard).
+# FILE must exist before (a background job's redirection may happen after the wait starts).
 wait_for_line() {
   timeout 60 grep -m 1 -E -- "$1" < <(tail -n +1 -f "$2") >"$work/wait.out"
 }
 
 # 1. One record on a held-open stdin reaches stdout before stdin closes.
 mkfifo "$work/in"
+: >"$work/out1"
 "$bin" --no-geoip --format jsonl <"$work/in" >"$work/out1" 2>"$work/err1" &
 pid=$!
 exec 3>"$work/in" # the writer end stays open: trailwatch sees no end of input
