@@ -27,6 +27,7 @@ struct Alert {
   std::string rule_id;
   std::string rule_title;
   Level level = Level::medium;
+  std::vector<std::string> tags; // the rule's tags (ATT&CK techniques and tactics)
   // The rule's Sigma `fields:`: names of fields shown with the alert (any field a rule can read).
   std::vector<std::string> fields;
   // How many matching events this alert stands for (1 unless de-duplicated by the state).

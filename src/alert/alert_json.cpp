@@ -48,6 +48,11 @@ std::string alert_to_json(const Alert& alert, bool include_record) {
   w.key("rule").value(alert.rule_id);
   w.key("title").value(alert.rule_title);
   w.key("level").value(level_name(alert.level));
+  w.key("tags").begin_array();
+  for (const auto& tag : alert.tags) {
+    w.value(tag);
+  }
+  w.end_array();
   const bool launch = is_launch_api(e.event_name);
   if (launch) {
     w.key("outcome").value(outcome_name(l.outcome));
@@ -270,6 +275,7 @@ Alert alert_from_json(std::string_view json) {
     malformed("no \"rule\"");
   }
   alert.rule_title = read_string(object, "title");
+  alert.tags = read_strings(object, "tags");
   if (const auto level = member(object, "level")) {
     std::string_view name;
     const auto parsed = level->get(name) ? std::nullopt : parse_level(name);

@@ -11,6 +11,9 @@ namespace trailwatch {
 RuleSet load_selected_rules(const Options& options) {
   RuleSet rules =
       load_rules(options.rule_paths.empty() ? default_rule_paths() : options.rule_paths);
+  if (const std::string skipped = skipped_summary(rules); !skipped.empty()) {
+    diag::warning("{}", skipped); // e.g. a whole SigmaHQ checkout: one line, not an error each
+  }
   RuleSelection selection;
   selection.min_level = parse_level(options.min_level).value_or(Level::informational);
   selection.statuses = options.rule_statuses;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "rules/detection_load.hpp"
 
+#include "rules/cloudtrail_fields.hpp"
 #include "rules/value_transforms.hpp"
 #include "util/strings.hpp"
 
@@ -60,6 +61,11 @@ void build_test(const std::string& key, const YAML::Node& key_node, const YAML::
     // Keyword selections have no field; a key (`'|all': [...]`) carries modifiers only.
   } else if (auto field = Field::resolve(parts[0], field_error)) {
     test.field = std::move(*field);
+    if (!parts[0].starts_with("trailwatch.")) {
+      if (auto warning = unknown_cloudtrail_field(parts[0])) {
+        errors.warn(path, key_node, *warning);
+      }
+    }
   } else {
     errors.add(path, key_node, field_error);
     return;
@@ -350,8 +356,12 @@ std::optional<std::vector<std::string>> required_names(const Condition& c,
     for (const auto& alternative : selections[index].alternatives) {
       bool restricted = false;
       for (const auto& test : alternative) {
-        if (test.field.is_event_name() &&
-            (test.modifiers & ~static_cast<std::uint32_t>(mod_expand)) == 0) {
+        // Modifiers that keep the names a superset of what the test accepts: patterns compared
+        // ignoring case (cased is stricter), every value of `all` (the union is wider).
+        constexpr std::uint32_t k_name_modifiers = mod_expand | mod_contains | mod_startswith |
+                                                   mod_endswith | mod_all | mod_cased |
+                                                   mod_transform;
+        if (test.field.is_event_name() && (test.modifiers & ~k_name_modifiers) == 0) {
           // Names with wildcards (`eventName|startswith: Update`) stay on the fast path: the
           // prefilter and Matcher::wants compare them as patterns.
           if (!test.expect_null && !test.keyword) {

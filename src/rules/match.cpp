@@ -366,6 +366,7 @@ void Matcher::match(const Event& event, const GeoInfo& geo, std::vector<Alert>& 
       alert.geo = geo;
       alert.rule_id = rule.id;
       alert.rule_title = rule.title;
+      alert.tags = rule.tags;
       alert.level = rule.level;
       alert.fields = rule.fields;
       alerts.push_back(std::move(alert));

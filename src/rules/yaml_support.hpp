@@ -16,23 +16,30 @@
 
 namespace trailwatch::rules_yaml {
 
-// Collects errors as "file:line: message".
+// Collects errors (which stop a load) and warnings (which do not), as "file:line: message".
 class Errors {
 public:
   void add(const std::string& path, const YAML::Node& node, const std::string& message) {
-    const int line = node.IsDefined() ? node.Mark().line : -1;
-    if (line >= 0) {
-      m_list.push_back(fmt::format("{}:{}: {}", path, line + 1, message));
-    } else {
-      m_list.push_back(fmt::format("{}: {}", path, message));
-    }
+    m_list.push_back(located(path, node, message));
   }
   void add_plain(std::string message) { m_list.push_back(std::move(message)); }
+  void warn(const std::string& path, const YAML::Node& node, const std::string& message) {
+    m_warnings.push_back(located(path, node, message));
+  }
   std::size_t size() const { return m_list.size(); }
   std::vector<std::string>& list() { return m_list; }
+  std::vector<std::string>& warnings() { return m_warnings; }
 
 private:
+  static std::string located(const std::string& path, const YAML::Node& node,
+                             const std::string& message) {
+    const int line = node.IsDefined() ? node.Mark().line : -1;
+    return line >= 0 ? fmt::format("{}:{}: {}", path, line + 1, message)
+                     : fmt::format("{}: {}", path, message);
+  }
+
   std::vector<std::string> m_list;
+  std::vector<std::string> m_warnings;
 };
 
 template <std::size_t N> inline std::string join_names(const std::string_view (&names)[N]) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Text sink: three or four lines per alert, readable at a glance. Event-derived values are
-// printed with control characters escaped, so a hostile userAgent or session name cannot
-// send escape sequences to the responder's terminal.
+// Text sink: three or four lines per alert, readable at a glance. Alerts of one event (several
+// rules matched the same record) arrive together and are shown as one block listing every rule.
+// Event-derived values are printed with control characters escaped, so a hostile userAgent or
+// session name cannot send escape sequences to the responder's terminal.
 #include "sinks/sink.hpp"
 #include "sinks/stream_writer.hpp"
 
@@ -9,7 +10,9 @@
 #include "facts/launch.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
+#include <vector>
 
 namespace trailwatch {
 namespace {
@@ -52,11 +55,65 @@ public:
 
   bool confirms_delivery() const override { return m_confirms; }
 
-  SinkStatus add(const Alert& alert) override { return m_writer.write(format_alert(alert)); }
+  SinkStatus add(const Alert& alert) override {
+    if (!m_block.empty() && same_event(m_block.front(), alert)) {
+      m_block.push_back(alert);
+      return SinkStatus::ok;
+    }
+    const SinkStatus status = write_block();
+    m_block.push_back(alert);
+    return status;
+  }
 
-  SinkStatus flush(bool, Receipts& receipts) override { return m_writer.flush(receipts); }
+  SinkStatus flush(bool, Receipts& receipts) override {
+    const SinkStatus status = write_block();
+    const SinkStatus flushed = m_writer.flush(receipts);
+    return status != SinkStatus::ok ? status : flushed;
+  }
 
 private:
+  static bool same_event(const Alert& a, const Alert& b) {
+    return a.event.origin.source == b.event.origin.source &&
+           a.event.origin.record == b.event.origin.record && a.event.event_id == b.event.event_id;
+  }
+
+  // Writes the alerts held for one event as one block.
+  SinkStatus write_block() {
+    if (m_block.empty()) {
+      return SinkStatus::ok;
+    }
+    const std::string text = format_block(m_block);
+    const std::uint64_t alerts = m_block.size();
+    m_block.clear();
+    return m_writer.write(text, alerts);
+  }
+
+  std::string format_block(const std::vector<Alert>& block) const {
+    Alert first = block.front();
+    std::string also;
+    for (std::size_t i = 1; i < block.size(); ++i) {
+      const Alert& other = block[i];
+      also += fmt::format("  also {} {}  rule {}{}\n",
+                          paint(level_color(other.level), util::to_upper(level_name(other.level))),
+                          paint("\x1b[1m", util::printable(other.rule_title)),
+                          util::printable(other.rule_id), format_tags(other.tags));
+      for (const auto& field : other.fields) {
+        if (std::find(first.fields.begin(), first.fields.end(), field) == first.fields.end()) {
+          first.fields.push_back(field); // one fields line with every rule's fields
+        }
+      }
+    }
+    std::string out = format_alert(first);
+    if (!also.empty()) {
+      out.insert(out.find('\n') + 1, also);
+    }
+    return out;
+  }
+
+  static std::string format_tags(const std::vector<std::string>& tags) {
+    return tags.empty() ? std::string() : "  tags " + util::printable(util::join(tags, ","));
+  }
+
   std::string paint(std::string_view code, std::string_view text) const {
     return m_color ? fmt::format("{}{}\x1b[0m", code, text) : std::string(text);
   }
@@ -132,9 +189,9 @@ private:
     if (!alert.fields.empty()) {
       out += format_rule_fields(alert);
     }
-    out += fmt::format("  rule {}  event {}  source {}#{}\n", printable(alert.rule_id),
+    out += fmt::format("  rule {}  event {}  source {}#{}{}\n", printable(alert.rule_id),
                        printable(e.event_id.empty() ? "-" : e.event_id), printable(e.origin.source),
-                       e.origin.record);
+                       e.origin.record, format_tags(alert.tags));
     return out;
   }
 
@@ -180,6 +237,7 @@ private:
   }
 
   StreamWriter m_writer;
+  std::vector<Alert> m_block; // the alerts of the event being shown, until another one comes
   bool m_color;
   bool m_confirms;
 };

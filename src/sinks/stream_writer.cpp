@@ -26,8 +26,8 @@ SinkStatus StreamWriter::fail(int error) {
   return m_status;
 }
 
-SinkStatus StreamWriter::write(std::string_view text) {
-  ++m_taken;
+SinkStatus StreamWriter::write(std::string_view text, std::uint64_t alerts) {
+  m_taken += alerts;
   if (m_status != SinkStatus::ok) {
     return m_status;
   }

@@ -14,8 +14,8 @@ class StreamWriter {
 public:
   explicit StreamWriter(std::FILE* out) : m_out(out) {}
 
-  // Writes the text of one alert.
-  SinkStatus write(std::string_view text);
+  // Writes the text of `alerts` alerts (one, or several shown as one block).
+  SinkStatus write(std::string_view text, std::uint64_t alerts = 1);
   // Flushes; on success appends the numbers of the alerts written since the last flush.
   SinkStatus flush(Receipts& receipts);
 
