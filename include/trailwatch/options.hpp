@@ -20,6 +20,7 @@ struct Options {
   // the N workers may hold max_memory / N for its input (README "Bad input").
   std::size_t max_memory = std::size_t{1} << 30;
   bool full_parse = false; // parse every input, even those no record of which can match
+  bool follow = false;     // --follow: keep watching the paths after the first scan
   // Rules
   std::vector<std::string> rule_paths;     // empty: default_rule_paths()
   std::string min_level = "informational"; // --min-level

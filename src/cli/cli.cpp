@@ -17,6 +17,7 @@
 #include "util/time.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <cstdlib>
@@ -34,6 +35,7 @@ Examples:
   trailwatch AWSLogs/                          scan an `aws s3 sync` folder (recursive)
   zcat *.json.gz | trailwatch                  read CloudTrail from stdin
   trailwatch --format jsonl trail.json.gz      one JSON object per alert
+  trailwatch --follow --state tw.db AWSLogs/   keep watching a synced folder (live)
   trailwatch --geoip GeoLite2-ASN.mmdb ct/     add ASN data to the default country database
   TRAILWATCH_SLACK_WEBHOOK=https://hooks.slack.com/services/... trailwatch ct/
   trailwatch rules lint rules/                 check rules without scanning
@@ -59,6 +61,7 @@ struct RawFlags {
   int verbose = 0;
   unsigned jobs = 0;
   bool full_parse = false;
+  bool follow = false;
   std::string max_memory = "1G";
   bool version = false;
   std::vector<std::string> geoip;
@@ -135,6 +138,12 @@ Options build_options(const RawFlags& raw) {
   options.rule_ids = raw.rule_ids;
   options.rule_tags = raw.tags;
   options.full_parse = raw.full_parse;
+  options.follow = raw.follow;
+  if (options.follow &&
+      std::find(options.paths.begin(), options.paths.end(), "-") != options.paths.end()) {
+    throw Fatal("--follow watches files and folders; stdin is always read live (drop --follow "
+                "or the '-')");
+  }
   options.max_memory = parse_size("--max-memory", raw.max_memory);
   options.state_path = raw.state;
   options.dedup_window_minutes = raw.dedup_window;
@@ -265,6 +274,11 @@ int run_cli(int argc, char** argv) {
   app.add_flag("--full-parse", raw.full_parse,
                "Parse every input, even one whose bytes show no record can match (exact record "
                "counts in --stats, syntax errors reported everywhere)")
+      ->group("Input");
+
+  app.add_flag("--follow", raw.follow,
+               "Keep running: read files as they land in the folders, follow named files like "
+               "tail -F (SIGTERM stops, SIGHUP reloads rules, SIGUSR1 prints --stats)")
       ->group("Input");
 
   app.add_option("--rules", raw.rules,

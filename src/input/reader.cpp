@@ -3,6 +3,7 @@
 
 #include "facts/event_builder.hpp"
 #include "input/decode.hpp"
+#include "input/log_prefix.hpp"
 #include "trailwatch/diag.hpp"
 #include "util/strings.hpp"
 
@@ -210,6 +211,7 @@ struct RecordReader::Impl {
   Kind handle_value(od::value value, int depth);
   Kind handle_object(od::object object, int depth);
   void handle_array(od::array array, int depth);
+  void handle_log_events(od::array array, int depth, bool control);
   Kind handle_lookup_string(std::string_view json, int depth);
   void copy_out(od::object& object);
 };
@@ -252,6 +254,14 @@ std::size_t RecordReader::Impl::parse_documents(const char* data, std::size_t si
   std::size_t pos = skip_space(data, size, 0);
   while (pos < size) {
     const std::size_t remaining = size - pos;
+    if (!line_mode && data[pos] != '{' && data[pos] != '[') {
+      // Not JSON here: `aws logs tail` lines ("<time> <stream> {record}") are read line by line.
+      const void* nl = std::memchr(data + pos, '\n', remaining);
+      const std::size_t line = nl ? static_cast<const char*>(nl) - (data + pos) : remaining;
+      if (log_prefix_length(std::string_view(data + pos, line)) != std::string_view::npos) {
+        return pos + parse_lines(data + pos, remaining, final, base_offset + pos);
+      }
+    }
     const std::size_t batch = std::max<std::size_t>(remaining, 1 << 20);
     od::document_stream stream;
     if (auto error = parser.iterate_many(data + pos, remaining, batch).get(stream)) {
@@ -344,8 +354,10 @@ std::size_t RecordReader::Impl::parse_documents(const char* data, std::size_t si
   return size;
 }
 
-// Reads `data` one line at a time (the fallback after a stage-1 error). Without `final`, a
-// last line with no newline yet is left for the next call. Returns bytes consumed.
+// Reads `data` one line at a time: the fallback after a stage-1 error, and `aws logs tail`
+// output, whose text prefix before the record ("<time> <stream> ") is dropped on each line
+// that has one (a feed may mix both). Without `final`, a last line with no newline yet is left
+// for the next call. Returns bytes consumed.
 std::size_t RecordReader::Impl::parse_lines(const char* data, std::size_t size, bool final,
                                             std::size_t base_offset) {
   std::size_t pos = 0;
@@ -355,8 +367,10 @@ std::size_t RecordReader::Impl::parse_lines(const char* data, std::size_t size, 
       return pos;
     }
     const std::size_t end = nl ? static_cast<const char*>(nl) - data : size;
-    if (skip_space(data, end, pos) < end) {
-      parse_documents(data + pos, end - pos, true, base_offset + pos, true);
+    const std::size_t prefix = log_prefix_length(std::string_view(data + pos, end - pos));
+    const std::size_t start = prefix == std::string_view::npos ? pos : pos + prefix;
+    if (skip_space(data, end, start) < end) {
+      parse_documents(data + start, end - start, true, base_offset + start, true);
     }
     pos = nl ? end + 1 : size;
   }
@@ -516,6 +530,7 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
   bool digest = false;
   bool lake = false;
   bool container = false;
+  bool control = false; // a CloudWatch Logs CONTROL_MESSAGE (when messageType comes first)
   bool bad_name = false;
   std::optional<Kind> nested; // an EventBridge detail or lookup CloudTrailEvent
 
@@ -567,6 +582,16 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
       if (!error) {
         nested = handle_lookup_string(json, depth + 1);
       }
+    } else if (key == "messageType") {
+      // CloudWatch Logs subscription: CONTROL_MESSAGEs are health checks, not log events.
+      control = value.raw_json_token().starts_with("\"CONTROL_MESSAGE\"");
+    } else if (key == "logEvents") {
+      od::array array;
+      error = depth < k_max_container_depth ? value.get_array().get(array) : simdjson::DEPTH_ERROR;
+      if (!error) {
+        handle_log_events(array, depth, control);
+        container = true;
+      }
     } else if (key == "digestStartTime" || key == "logFiles" || key == "digestEndTime") {
       digest = true;
     } else if (key == "QueryResultRows") {
@@ -614,6 +639,57 @@ Kind RecordReader::Impl::handle_object(od::object object, int depth) {
     copy_out(object);
   }
   return Kind::record;
+}
+
+// The logEvents of a CloudWatch Logs subscription message: each event's `message` is a record
+// as a JSON string (the same as a lookup-events CloudTrailEvent). A message that is not a JSON
+// object (another log group's text, a control message's health check) is counted and skipped.
+void RecordReader::Impl::handle_log_events(od::array array, int depth, bool control) {
+  for (auto element : array) {
+    od::object event;
+    if (auto error = element.get_object().get(event)) {
+      if (!is_type_error(error)) {
+        mark_broken(error);
+        return;
+      }
+      ++counters.skipped_other;
+      record_error("a logEvents item is not a JSON object");
+      ++record_index;
+      continue;
+    }
+    Kind kind = Kind::other;
+    for (auto field : event) {
+      od::raw_json_string key;
+      if (auto key_error = field.key().get(key)) {
+        mark_broken(key_error);
+        return;
+      }
+      if (!(key == "message")) {
+        continue;
+      }
+      std::string_view message;
+      if (auto error = field.value().get_string().get(message)) {
+        if (!is_type_error(error)) {
+          mark_broken(error);
+          return;
+        }
+        continue;
+      }
+      const std::string_view text = util::trim(message);
+      if (!control && text.starts_with('{')) {
+        kind = handle_lookup_string(text, depth + 1);
+      }
+    }
+    if (broken) {
+      return;
+    }
+    if (kind == Kind::other) {
+      ++counters.skipped_other;
+    }
+    if (kind != Kind::container) {
+      ++record_index;
+    }
+  }
 }
 
 void RecordReader::Impl::copy_out(od::object& object) {

@@ -28,10 +28,9 @@ Progress::~Progress() {
 }
 
 void Progress::clear() {
-  if (m_drawn) {
+  if (m_drawn.exchange(false)) {
     std::fputs("\r\x1b[K", stderr);
     std::fflush(stderr);
-    m_drawn = false;
   }
 }
 

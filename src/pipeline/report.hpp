@@ -6,6 +6,7 @@
 #include "input/reader.hpp"
 #include "input/source.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <vector>
@@ -57,7 +58,9 @@ public:
 private:
   using Clock = std::chrono::steady_clock;
   bool m_enabled;
-  bool m_drawn = false;
+  // Also cleared from other threads (Slack's delivery thread prints through diag, which calls
+  // clear() first).
+  std::atomic<bool> m_drawn{false};
   std::uint64_t m_total_bytes = 0;
   std::uint64_t m_done_bytes = 0;
   std::size_t m_total_inputs = 0;

@@ -11,14 +11,18 @@
 //   5. deliver what waits (the state's outbox, Slack), report --stats, pick the exit status.
 #include "pipeline/run.hpp"
 
+#include "input/watch.hpp"
 #include "pipeline/components.hpp"
 #include "pipeline/deliver.hpp"
+#include "pipeline/engine.hpp"
+#include "pipeline/follow.hpp"
 #include "pipeline/pool.hpp"
 #include "pipeline/report.hpp"
 #include "pipeline/worker.hpp"
 #include "trailwatch/diag.hpp"
 #include "trailwatch/error.hpp"
 #include "util/paths.hpp"
+#include "util/signals.hpp"
 #include "util/time.hpp"
 
 #include <algorithm>
@@ -86,6 +90,12 @@ public:
   bool skip(Input& input) {
     if (input.is_stdin) {
       return false;
+    }
+    const std::string_view name = std::string_view(input.path).substr(input.path.rfind('/') + 1);
+    if (!input.named && is_temporary_name(name)) {
+      // A download in progress (`aws s3 sync` writes "<name>.<8 hex digits>", then renames).
+      diag::debug(1, "{}: a temporary name; not read", input.path);
+      return true;
     }
     if (m_cutoff) {
       const auto delivered = util::delivery_time_from_path(input.path);
@@ -169,24 +179,13 @@ int run_scan(const Options& options) {
   const auto started = Clock::now();
   Totals totals;
 
-  // 1. Set up: any failure here stops the run before reading.
-  RuleSet rules =
-      load_rules(options.rule_paths.empty() ? default_rule_paths() : options.rule_paths);
-  if (const std::string skipped = skipped_summary(rules); !skipped.empty()) {
-    diag::warning("{}", skipped); // e.g. a whole SigmaHQ checkout: one line, not an error each
+  // 1. Set up: any failure here stops the run before reading. A live run (--follow) takes its
+  //    signals synchronously; they are blocked before any thread starts (util/signals.hpp).
+  std::optional<util::LiveSignals> signals;
+  if (options.follow) {
+    signals.emplace();
   }
-  RuleSelection selection;
-  selection.min_level = parse_level(options.min_level).value_or(Level::informational);
-  selection.statuses = options.rule_statuses;
-  selection.ids = options.rule_ids;
-  selection.tags = options.rule_tags;
-  if (const std::size_t left_out = select_rules(rules, selection); left_out > 0) {
-    diag::debug(1, "{} rule(s) left out by --min-level/--status/--rule/--tag", left_out);
-  }
-  if (rules.rules.empty()) {
-    throw Fatal("no rule left to run after --min-level, --status, --rule and --tag");
-  }
-  const Matcher matcher(std::move(rules));
+  const Matcher matcher(load_selected_rules(options));
   auto enricher = make_enricher(options, matcher.uses_geo());
   auto sinks = make_sinks(options);
   std::unique_ptr<State> state;
@@ -203,7 +202,21 @@ int run_scan(const Options& options) {
   InputCounters input_counters;
   std::vector<Input> inputs;
   InputFilter filter(options, state.get());
-  for (Input& input : expand_inputs(options.paths, input_counters, delivery_cutoff(options))) {
+  // --follow: named files are followed (tail -F: also one that does not exist yet) rather than
+  // scanned; the folders' files listed now are remembered, so the follow loop reads only what
+  // comes after.
+  std::vector<Input> followed;
+  std::vector<std::string> paths = options.paths;
+  if (options.follow) {
+    followed = take_missing_files(paths);
+  }
+  std::vector<Input> listed = expand_inputs(paths, input_counters, delivery_cutoff(options));
+  if (options.follow) {
+    std::vector<Input> named = take_followed_files(listed);
+    followed.insert(followed.begin(), std::make_move_iterator(named.begin()),
+                    std::make_move_iterator(named.end()));
+  }
+  for (Input& input : options.follow ? std::vector<Input>(listed) : std::move(listed)) {
     if (!filter.skip(input)) {
       inputs.push_back(std::move(input));
     }
@@ -216,12 +229,7 @@ int run_scan(const Options& options) {
   // 3 + 4. Map on the workers, reduce here in input order.
   const Prefilter prefilter(matcher.event_names(), !matcher.wants_all() && !options.full_parse);
   const unsigned workers = std::max(1u, std::min<unsigned>(options.jobs, inputs.size()));
-  const Pipeline pipeline{options,
-                          matcher,
-                          prefilter,
-                          *enricher,
-                          std::max<std::size_t>(options.max_memory / workers, 1u << 20),
-                          options.max_memory / 4};
+  const Pipeline pipeline = make_pipeline(options, matcher, prefilter, *enricher, workers);
   Delivery delivery(sinks, state.get(), options);
   // Progress only for files: a stdin stream has no known size.
   Progress progress(options.progress && std::none_of(inputs.begin(), inputs.end(),
@@ -238,6 +246,20 @@ int run_scan(const Options& options) {
     const bool go_on = delivery.route(alerts);
     seconds_deliver += since(t);
     return go_on;
+  };
+  // A live stream (stdin) delivers as it goes: with a state, each round of alerts commits at
+  // once (the outbox before any sink sees it), and what is committed is handed to the sinks;
+  // the quiet rounds collect Slack's confirmations.
+  auto stream_route = [&](std::vector<Alert>& alerts) {
+    const bool go_on = route(alerts);
+    if (state) {
+      state->commit_input(std::string(), 0, 0, true); // marking delivered needs no input open
+    }
+    delivery.deliver_committed();
+    if (state) {
+      state->begin_input();
+    }
+    return go_on && !delivery.closed();
   };
   // Everything done with one input's result, in input order.
   Worker main_worker(pipeline);
@@ -256,6 +278,20 @@ int run_scan(const Options& options) {
     account(totals, result);
     progress.update(result.bytes_read);
   };
+  // Statistics so far (the end of the run, or SIGUSR1 during a live one).
+  auto report_stats = [&] {
+    totals.alerts = delivery.handed_out();
+    totals.alerts_new = delivery.new_alerts();
+    totals.alerts_merged = delivery.merged_alerts();
+    totals.repeated_events = delivery.repeated_events();
+    totals.alerts_pending = delivery.pending();
+    print_stats(totals, input_counters, since(started), state != nullptr);
+  };
+  std::optional<LiveControl> control;
+  if (signals) {
+    control.emplace(*signals, report_stats);
+  }
+  auto stop_requested = [&] { return control && control->stop_requested(); };
   // Records that this run is about to read `batch` (the state's reading log: no transaction).
   auto mark_reading = [&](std::span<const Input> batch) {
     for (const Input& input : batch) {
@@ -299,7 +335,8 @@ int run_scan(const Options& options) {
     if (jobs > 1) {
       pool.emplace(pipeline, inputs, jobs);
     }
-    for (std::size_t i = 0; i < inputs.size() && !delivery.closed(); ++i) {
+    std::size_t i = 0;
+    for (; i < inputs.size() && !delivery.closed() && !stop_requested(); ++i) {
       const Input& input = inputs[i];
       if (state) {
         state->begin_input();
@@ -314,20 +351,55 @@ int run_scan(const Options& options) {
         if (pool) {
           pool->take(i); // keep the pool's window moving past the stdin slot
         }
-        result = main_worker.read_stdin(route);
+        result = main_worker.read_stdin(stream_route);
       } else {
         result = pool ? pool->take(i) : main_worker.read_input(input);
       }
       finish_input(input, result);
     }
+    if (state && i < inputs.size()) {
+      // Stopped early: the inputs marked as being read but not read are left for the next run
+      // as unfinished (not as inputs a run died on).
+      for (std::size_t j = i; j < std::min(inputs.size(), i + window + 1); ++j) {
+        state->begin_input();
+        state->commit_input(inputs[j].key, 0, inputs[j].mtime_ns, false);
+      }
+    }
+  }
+
+  // 3c. --follow: keep watching until a stop is requested.
+  if (control && !delivery.closed() && !control->stop_requested()) {
+    LiveRun live{options,
+                 delivery,
+                 *enricher,
+                 *control,
+                 [&](Input& input) { return filter.skip(input); },
+                 [&](const Input& input, Worker& worker) {
+                   if (state) {
+                     state->begin_input();
+                     state->mark_reading(file_id(input));
+                   }
+                   InputResult result = worker.read_input(input);
+                   finish_input(input, result);
+                 },
+                 [&](const Input& input, InputResult& result) {
+                   if (state) {
+                     state->begin_input();
+                   }
+                   finish_input(input, result); // a followed file records no "read" (key empty)
+                 }};
+    follow(live, listed, std::move(followed));
   }
 
   // 5. Deliver what waits, report, pick the exit status. Every input is committed first: a sink
-  //    sees only committed alerts.
+  //    sees only committed alerts. A stopping live run hurries.
   if (state) {
     state->commit_batch();
   }
   const auto delivering = Clock::now();
+  if (stop_requested()) {
+    delivery.hurry();
+  }
   const bool delivered = delivery.finish();
   progress.clear();
   diag::set_before_print({});
@@ -337,6 +409,7 @@ int run_scan(const Options& options) {
   totals.alerts_merged = delivery.merged_alerts();
   totals.repeated_events = delivery.repeated_events();
   totals.alerts_pending = delivery.pending();
+  signals.reset(); // a stop from here on ends the process at once, as without --follow
   const bool failed = diag::errored() || !delivered || input_counters.missing > 0;
   if (state) {
     state->prune_events(std::chrono::hours(24 * 90));
@@ -346,7 +419,7 @@ int run_scan(const Options& options) {
     state->finish_run(run_id, failed ? "error" : (totals.alerts > 0 ? "alerts" : "ok"));
   }
   if (options.stats) {
-    print_stats(totals, input_counters, since(started), state != nullptr);
+    report_stats();
   }
   if (failed) {
     return k_exit_error;

@@ -2,6 +2,7 @@
 #include "pipeline/worker.hpp"
 
 #include "input/decode.hpp"
+#include "input/log_prefix.hpp"
 #include "trailwatch/diag.hpp"
 #include "trailwatch/error.hpp"
 #include "util/time.hpp"
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,13 +68,19 @@ Result<void> read_file(const std::string& path, Buffer& out, std::size_t limit) 
   return {};
 }
 
-// True when the first byte after white space and a UTF-8 BOM opens a JSON object or array.
+// True when the first byte after white space and a UTF-8 BOM opens a JSON object or array, or
+// the first line is an `aws logs tail` line (a timestamp and stream name before the record).
 bool starts_like_json(std::string_view data) {
   if (data.starts_with("\xEF\xBB\xBF")) {
     data.remove_prefix(3);
   }
   const auto first = data.find_first_not_of(" \t\r\n");
-  return first != std::string_view::npos && (data[first] == '{' || data[first] == '[');
+  if (first == std::string_view::npos) {
+    return false;
+  }
+  data.remove_prefix(first);
+  return data[0] == '{' || data[0] == '[' ||
+         log_prefix_length(data.substr(0, data.find('\n'))) != std::string_view::npos;
 }
 
 } // namespace
@@ -137,72 +145,57 @@ struct Worker::Impl {
   }
 
   // Streams stdin with bounded memory, emitting alerts through `emit` as they are found.
+  //
+  // Parsing waits for a large buffer (throughput), except when the pipe goes idle: when no
+  // byte arrived for k_idle_ms, whatever complete records are buffered are parsed at once, so
+  // a live feed's record is matched and printed within a fraction of a second of its arrival.
+  // While nothing at all arrives, `emit` is called every k_tick_ms with no alerts, so the
+  // driver can deliver what waits and notice a stop request.
   InputResult read_stdin(const std::function<bool(std::vector<Alert>&)>& emit) {
+    constexpr int k_idle_ms = 100;
+    constexpr int k_tick_ms = 500;
     InputResult result;
     m_result = &result;
     const ReaderCounters before = m_reader.counters();
     m_reader.begin_source("<stdin>");
-    StreamDecoder decoder;
-    std::string pending;
-    std::size_t threshold = 8u << 20; // parse once this much is buffered (grows for huge docs)
+    StreamBuffer stream;
+    stream.name = "<stdin>";
     std::string chunk(1u << 20, '\0');
     bool eof = false;
-    bool skipping = false; // inside a document beyond the limit: drop bytes to the next newline
+    bool unparsed = false; // bytes arrived since the last parse
     while (!eof) {
-      const ssize_t n = ::read(STDIN_FILENO, chunk.data(), chunk.size());
-      if (n < 0) {
-        if (errno == EINTR) {
-          continue;
+      pollfd ready{STDIN_FILENO, POLLIN, 0};
+      const int polled = ::poll(&ready, 1, unparsed ? k_idle_ms : k_tick_ms);
+      if (polled == 0 && !unparsed) {
+        if (!emit(result.alerts)) { // a tick: nothing new
+          break;
         }
-        diag::error("<stdin>: {}", std::strerror(errno));
-        result.failed = true;
-        eof = true;
-      } else if (n == 0) {
-        eof = true;
-      } else {
-        result.bytes_read += static_cast<std::uint64_t>(n);
-        if (!decoder.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)), pending)) {
-          diag::error("<stdin>: {}; reading what came before it", decoder.error());
-          result.failed = true;
-          eof = true;
-        }
-      }
-      if (eof && !decoder.finish(pending)) {
-        diag::error("<stdin>: {}", decoder.error());
-        result.failed = true;
-      }
-      if (skipping) {
-        const auto nl = pending.find('\n');
-        result.bytes_decoded += nl == std::string::npos ? pending.size() : nl + 1;
-        pending.erase(0, nl == std::string::npos ? pending.size() : nl + 1);
-        skipping = nl == std::string::npos;
-        if (skipping) {
-          continue;
-        }
-      }
-      if (pending.size() < threshold && !eof) {
         continue;
       }
-      ensure_padding(pending);
-      const std::size_t consumed = m_reader.parse(pending.data(), pending.size(), eof);
-      result.bytes_decoded += consumed;
-      pending.erase(0, consumed);
-      if (consumed == 0 && pending.size() >= threshold) {
-        threshold *= 2; // one document larger than the buffer: let it grow
+      const bool idle = polled == 0; // bytes wait, and the pipe went quiet: parse them now
+      if (!idle) {
+        const ssize_t n = ::read(STDIN_FILENO, chunk.data(), chunk.size());
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+          continue;
+        }
+        if (n < 0) {
+          diag::error("<stdin>: {}", std::strerror(errno));
+          result.failed = true;
+        }
+        eof = n <= 0 ||
+              !take_bytes(stream, std::string_view(chunk.data(), static_cast<std::size_t>(n)),
+                          result);
+        unparsed = true;
+        if (eof && !stream.decoder.finish(stream.pending)) {
+          diag::error("<stdin>: {}", stream.decoder.error());
+          result.failed = true;
+        }
       }
-      if (pending.size() > m_pipeline.document_limit) {
-        // One document beyond the budget: reported, and skipped up to the next line without
-        // holding the rest of it; reading goes on after it.
-        diag::error("<stdin>: a single document exceeds {} bytes (a quarter of the memory "
-                    "budget, --max-memory); skipped up to the next line",
-                    m_pipeline.document_limit);
-        result.failed = true;
-        result.bytes_decoded += pending.size();
-        pending.clear();
-        pending.shrink_to_fit();
-        threshold = 8u << 20;
-        skipping = true;
+      if (stream.pending.size() < stream.threshold && !eof && !idle) {
+        continue;
       }
+      unparsed = false;
+      parse_round(stream, eof, result);
       const bool go_on = emit(result.alerts);
       result.alerts.clear();
       if (!go_on) {
@@ -218,6 +211,86 @@ struct Worker::Impl {
     }
     m_result = nullptr;
     return result;
+  }
+
+  // Reads `fd` to its current end as the continuation of `stream` and parses the complete
+  // records; with `end`, the stream ends there (a cut last record is reported).
+  InputResult read_more(int fd, StreamBuffer& stream, bool end) {
+    InputResult result;
+    m_result = &result;
+    diag::Capture capture;
+    const ReaderCounters before = m_reader.counters();
+    m_reader.begin_source(stream.name);
+    std::string chunk(1u << 20, '\0');
+    bool more = true;
+    while (more) {
+      const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n < 0) {
+        diag::error("{}: {}", stream.name, std::strerror(errno));
+        result.failed = true;
+      }
+      more =
+          n > 0 &&
+          take_bytes(stream, std::string_view(chunk.data(), static_cast<std::size_t>(n)), result);
+      if (!more || stream.pending.size() >= stream.threshold) {
+        if (!more && end && !stream.decoder.finish(stream.pending)) {
+          diag::error("{}: {}", stream.name, stream.decoder.error());
+          result.failed = true;
+        }
+        parse_round(stream, !more && end, result);
+      }
+    }
+    result.counters = difference(m_reader.counters(), before);
+    result.failed = result.failed || result.counters.errors > 0;
+    result.diagnostics = capture.take();
+    m_result = nullptr;
+    return result;
+  }
+
+  // Decodes `bytes` of `stream` into its pending text; false (reported) on a gzip error.
+  bool take_bytes(StreamBuffer& stream, std::string_view bytes, InputResult& result) {
+    result.bytes_read += bytes.size();
+    if (!stream.decoder.feed(bytes, stream.pending)) {
+      diag::error("{}: {}; reading what came before it", stream.name, stream.decoder.error());
+      result.failed = true;
+      return false;
+    }
+    if (stream.skipping) {
+      const auto nl = stream.pending.find('\n');
+      const std::size_t dropped = nl == std::string::npos ? stream.pending.size() : nl + 1;
+      result.bytes_decoded += dropped;
+      stream.pending.erase(0, dropped);
+      stream.skipping = nl == std::string::npos;
+    }
+    return true;
+  }
+
+  // Parses the complete documents of `stream` (all of it when `final`).
+  void parse_round(StreamBuffer& stream, bool final, InputResult& result) {
+    std::string& pending = stream.pending;
+    ensure_padding(pending);
+    const std::size_t consumed = m_reader.parse(pending.data(), pending.size(), final);
+    result.bytes_decoded += consumed;
+    pending.erase(0, consumed);
+    if (consumed == 0 && pending.size() >= stream.threshold) {
+      stream.threshold *= 2; // one document larger than the buffer: let it grow
+    }
+    if (pending.size() > m_pipeline.document_limit) {
+      // One document beyond the budget: reported, and skipped up to the next line without
+      // holding the rest of it; reading goes on after it.
+      diag::error("{}: a single document exceeds {} bytes (a quarter of the memory budget, "
+                  "--max-memory); skipped up to the next line",
+                  stream.name, m_pipeline.document_limit);
+      result.failed = true;
+      result.bytes_decoded += pending.size();
+      pending.clear();
+      pending.shrink_to_fit();
+      stream.threshold = StreamBuffer::k_threshold;
+      stream.skipping = true;
+    }
   }
 
   static ReaderCounters difference(const ReaderCounters& after, const ReaderCounters& before) {
@@ -264,6 +337,10 @@ InputResult Worker::read_input(const Input& input) {
 
 InputResult Worker::read_stdin(const std::function<bool(std::vector<Alert>&)>& emit) {
   return m_impl->read_stdin(emit);
+}
+
+InputResult Worker::read_more(int fd, StreamBuffer& stream, bool end) {
+  return m_impl->read_more(fd, stream, end);
 }
 
 } // namespace trailwatch

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "enrich/enrich.hpp"
+#include "input/decode.hpp"
 #include "input/prefilter.hpp"
 #include "input/reader.hpp"
 #include "input/source.hpp"
@@ -50,6 +51,16 @@ struct Pipeline {
   std::size_t document_limit;
 };
 
+// A stream read in rounds (stdin, a followed file): its decoder and the bytes not parsed yet.
+struct StreamBuffer {
+  static constexpr std::size_t k_threshold = 8u << 20; // parse once this much waits
+  std::string name;                                    // for messages
+  StreamDecoder decoder;
+  std::string pending;
+  std::size_t threshold = k_threshold; // grows for one document larger than it
+  bool skipping = false; // inside a document beyond the limit: drop bytes to the next newline
+};
+
 class Worker {
 public:
   explicit Worker(const Pipeline& pipeline);
@@ -59,9 +70,16 @@ public:
 
   // Reads one file completely; its diagnostics are captured into the result.
   InputResult read_input(const Input& input);
-  // Streams stdin with bounded memory, handing alerts to `emit` as they are found; returns
-  // false from `emit` to stop reading (the reader of the output went away).
+  // Streams stdin with bounded memory, handing alerts to `emit` as they are found (records
+  // are parsed at the latest when the pipe has been idle for a tenth of a second); `emit` is
+  // also called with no alerts about twice a second while stdin is silent. Returns false from
+  // `emit` to stop reading (the reader of the output went away, or a stop was requested).
   InputResult read_stdin(const std::function<bool(std::vector<Alert>&)>& emit);
+
+  // Reads `fd` (a followed file) to its current end as the continuation of `stream`, and
+  // matches every complete record; with `end` the stream ends there (a rotated file), and a
+  // cut last record is reported. Diagnostics are captured into the result.
+  InputResult read_more(int fd, StreamBuffer& stream, bool end);
 
 private:
   struct Impl;

@@ -53,6 +53,9 @@ public:
   // `final` is set once, at the end of the run; sinks that gather alerts for the whole run
   // (Slack digests) send only then.
   virtual SinkStatus flush(bool final, Receipts& receipts) = 0;
+  // The run is stopping (SIGTERM in a live run): deliver what waits quickly (Slack: the rest of
+  // a round as one digest) rather than one by one. Sinks that write at once ignore it.
+  virtual void hurry() {}
 };
 
 // Human-readable lines on `out`; ANSI colour when `color`. Confirms an alert once it is flushed

@@ -116,5 +116,20 @@ TEST(Prefilter, MismatchedEscapingAroundTheNameForcesAParse) {
   expect_everywhere(R"({"x":"{\"eventName\":\"GetObject\\\"}"})", true);
 }
 
+// CloudWatch Logs shapes (issue 12): the record is escaped once inside a subscription's
+// logEvents message, and follows a text prefix on an `aws logs tail` line.
+TEST(Prefilter, CloudWatchLogsShapesAreSeen) {
+  const std::string wanted = R"({\"eventName\":\"RunInstances\",\"eventSource\":\"ec2\"})";
+  const std::string unwanted = R"({\"eventName\":\"DescribeInstances\"})";
+  auto envelope = [](const std::string& message) {
+    return R"({"messageType":"DATA_MESSAGE","logEvents":[{"id":"1","message":")" + message +
+           R"("}]})";
+  };
+  expect_everywhere(envelope(wanted), true);
+  expect_everywhere(envelope(unwanted), false);
+  expect_everywhere("2026-11-20T10:00:00Z stream {\"eventName\":\"RunInstances\"}\n", true);
+  expect_everywhere("2026-11-20T10:00:00Z stream {\"eventName\":\"GetObject\"}\n", false);
+}
+
 } // namespace
 } // namespace trailwatch

@@ -179,7 +179,24 @@ INSTANTIATE_TEST_SUITE_P(
                   R"({"eventSource":"ec2.amazonaws.com"}]]})",
                   {}, {}, 0, 0, 0, 1},
         ShapeCase{"not_cloudtrail", R"({"hello":"world","list":[1,2,3],"nested":{"a":null}})",
-                  {}, {}, 0, 0, 0, 1}),
+                  {}, {}, 0, 0, 0, 1},
+        // `aws logs tail`: detailed (time, stream) and short (time only) lines, mixed with a
+        // plain line; the last line without a newline.
+        ShapeCase{"logs_tail",
+                  "2026-11-20T10:00:00.123000+00:00 111122223333_CloudTrail_us-east-1 " +
+                      rec("a") + "\n2026-11-20T10:00:01.000000+00:00   " + rec("b") + "\n" +
+                      rec("c") + "\n2026-11-20T10:00:02Z s " + rec("d"),
+                  {"a", "b", "c", "d"}, {0, 1, 2, 3}, 4},
+        // CloudWatch Logs subscription: records as logEvents[].message strings; a control
+        // message's text and another log group's plain text line are skipped (other).
+        ShapeCase{"cwl_subscription",
+                  R"({"messageType":"CONTROL_MESSAGE","logEvents":[{"id":"","message":)"
+                  R"("CWL CONTROL MESSAGE: Checking health of destination Firehose."}]})"
+                  R"({"messageType":"DATA_MESSAGE","owner":"111122223333","logEvents":[)"
+                  R"({"id":"1","timestamp":1,"message":")" + escaped(rec("a")) + R"("},)"
+                  R"({"id":"2","timestamp":2,"message":"plain text"},)"
+                  R"({"id":"3","timestamp":3,"message":")" + escaped(rec("b")) + R"("}]})",
+                  {"a", "b"}, {1, 3}, 2, 0, 0, 2}),
     [](const testing::TestParamInfo<ShapeCase>& tpi) { return tpi.param.name; });
 // clang-format on
 

@@ -334,10 +334,11 @@ protected:
       for (const Alert& alert : alerts) {
         sink->add(alert);
       }
+      // flush(false) hands the alerts to the delivery thread and never waits for Slack; what
+      // it confirmed so far and what the final flush confirms together are the deliveries.
       ReceiptList confirmed;
-      EXPECT_EQ(sink->flush(false, confirmed), SinkStatus::ok); // nothing is sent before the end
-      EXPECT_TRUE(confirmed.numbers.empty());
-      result = sink->flush(true, confirmed) == SinkStatus::ok;
+      const SinkStatus handed = sink->flush(false, confirmed);
+      result = worse(handed, sink->flush(true, confirmed)) == SinkStatus::ok;
       for (const std::uint64_t number : confirmed.numbers) {
         m_delivered.push_back(alerts.at(number).event.event_id);
       }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The Slack sink: buffers alerts, then posts one message per alert or one digest (final flush).
+// The Slack sink: posts alerts from a delivery thread, one message each or one digest per burst.
 // Also the webhook URL helpers: where the URL comes from, which URLs are allowed, and the only
 // form of it that may be printed (redact_url).
 //
@@ -16,14 +16,19 @@
 #include "util/json_writer.hpp"
 #include "util/net.hpp"
 
+#include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <curl/curl.h>
 #include <fcntl.h>
+#include <mutex>
 #include <span>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 #include <utility>
 #include <vector>
@@ -148,6 +153,13 @@ std::string read_webhook_file(const std::string& path) {
   return url;
 }
 
+// Posting happens on a delivery thread, so reading never waits for Slack: add() stages an
+// alert, flush() hands the staged alerts to the thread's queue and collects what the thread
+// has confirmed since. The thread lets alerts gather for `gather_ms` after the oldest waiting
+// one arrived (a burst under way), then takes everything queued: more than the digest
+// threshold becomes one digest, fewer are posted one by one. Alerts arriving while it posts
+// (pacing, retries) queue up for the next round, so a burst becomes digests and a lone alert
+// goes out within gather_ms plus one post. The final flush waits until the queue is empty.
 class SlackSink final : public Sink {
 public:
   SlackSink(const SlackConfig& config, SlackTemplate message_template, std::FILE* dry_run_out)
@@ -155,32 +167,113 @@ public:
     if (!m_config.dry_run) {
       m_transport = std::make_unique<SlackTransport>(m_config.webhook_url, m_config);
     }
+    m_thread = std::thread([this] { deliver_loop(); });
+  }
+
+  // Alerts never handed over by a final flush are dropped (with --state they stay pending).
+  ~SlackSink() override {
+    {
+      std::lock_guard lock(m_mutex);
+      m_quit = true;
+    }
+    m_wake.notify_all();
+    m_thread.join();
   }
 
   // A dry run delivers nothing, so it confirms nothing.
   bool confirms_delivery() const override { return !m_config.dry_run; }
 
   SinkStatus add(const Alert& alert) override {
-    m_pending.push_back(alert);
+    m_staged.push_back(alert);
     return SinkStatus::ok;
   }
 
+  void hurry() override { m_hurry = true; }
+
   SinkStatus flush(bool final, Receipts& receipts) override {
-    if (!final) {
-      return SinkStatus::ok; // alerts are gathered for the whole run (digest)
+    std::unique_lock lock(m_mutex);
+    if (m_queue.empty() && !m_staged.empty()) {
+      m_queued_since = Clock::now();
     }
-    const std::vector<Alert> alerts = std::exchange(m_pending, {});
-    const std::uint64_t first = std::exchange(m_first_pending, m_first_pending + alerts.size());
-    if (alerts.empty()) {
-      return SinkStatus::ok;
+    m_queue.insert(m_queue.end(), std::make_move_iterator(m_staged.begin()),
+                   std::make_move_iterator(m_staged.end()));
+    m_queued += m_staged.size();
+    m_staged.clear();
+    m_final = m_final || final;
+    m_wake.notify_all();
+    // Confirmations are passed on as they come (the final flush waits for all of them), so a
+    // run killed while a later message is being posted has marked the earlier ones delivered.
+    for (;;) {
+      if (final) {
+        m_idle.wait(lock, [&] { return !m_confirmed.empty() || (m_queue.empty() && !m_busy); });
+      }
+      const std::vector<std::uint64_t> confirmed = std::exchange(m_confirmed, {});
+      if (confirmed.empty()) {
+        break;
+      }
+      lock.unlock();
+      for (const std::uint64_t number : confirmed) {
+        receipts.confirmed(number);
+      }
+      lock.lock();
     }
+    return std::exchange(m_status, SinkStatus::ok);
+  }
+
+private:
+  using Clock = std::chrono::steady_clock;
+
+  // Hands each confirmation to the caller's thread at once (flush() passes it on).
+  class Handover final : public Receipts {
+  public:
+    explicit Handover(SlackSink& sink) : m_sink(sink) {}
+    void confirmed(std::uint64_t number) override {
+      std::lock_guard lock(m_sink.m_mutex);
+      m_sink.m_confirmed.push_back(number);
+      m_sink.m_idle.notify_all();
+    }
+
+  private:
+    SlackSink& m_sink;
+  };
+
+  void deliver_loop() {
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+      m_wake.wait(lock, [&] { return m_quit || !m_queue.empty(); });
+      const auto gathered = m_queued_since + std::chrono::milliseconds(m_config.gather_ms);
+      m_wake.wait_until(lock, gathered, [&] { return m_quit || m_final; });
+      if (m_quit) {
+        return;
+      }
+      const std::uint64_t first = m_queued - m_queue.size();
+      const std::vector<Alert> batch = std::exchange(m_queue, {});
+      m_busy = true;
+      lock.unlock();
+      Handover confirmed(*this);
+      const SinkStatus status = send(batch, first, confirmed);
+      lock.lock();
+      m_status = worse(m_status, status);
+      m_busy = false;
+      m_idle.notify_all();
+    }
+  }
+
+  // Posts one round: `alerts`, numbered from `first`.
+  SinkStatus send(const std::vector<Alert>& alerts, std::uint64_t first, Receipts& receipts) {
     if (m_config.digest_threshold > 0 && alerts.size() > m_config.digest_threshold) {
-      diag::debug(1, "slack: {} alerts, sending one digest", alerts.size());
+      diag::debug(1, "slack: {} alerts at once, sending one digest", alerts.size());
       return deliver(build_digest_payload(alerts), alerts, first, receipts);
     }
     // One message per event: the alerts of one record (several rules) arrive together.
     SinkStatus status = SinkStatus::ok;
     for (std::size_t i = 0; i < alerts.size();) {
+      if (m_hurry && alerts.size() - i > 1) {
+        // Stopping: one post for the rest instead of one paced post each.
+        const std::vector<Alert> rest(alerts.begin() + static_cast<std::ptrdiff_t>(i),
+                                      alerts.end());
+        return worse(status, deliver(build_digest_payload(rest), rest, first + i, receipts));
+      }
       std::size_t end = i + 1;
       while (end < alerts.size() && same_record(alerts[i], alerts[end])) {
         ++end;
@@ -193,16 +286,16 @@ public:
     return status;
   }
 
-private:
   // Sends `payload`, which stands for `covered` (numbered from `first`); reports each covered
   // alert or confirms it to `receipts` at once.
   SinkStatus deliver(const std::string& payload, std::span<const Alert> covered,
                      std::uint64_t first, Receipts& receipts) {
     if (m_config.dry_run) {
-      // Nothing is delivered in a dry run, so nothing is confirmed.
-      const bool written =
-          std::fwrite(payload.data(), 1, payload.size(), m_dry_run_out) == payload.size() &&
-          std::fputc('\n', m_dry_run_out) != EOF;
+      // Nothing is delivered in a dry run, so nothing is confirmed. One write per payload, so
+      // lines from this thread and the text sink never interleave.
+      const std::string line = payload + '\n';
+      const bool written = std::fwrite(line.data(), 1, line.size(), m_dry_run_out) == line.size() &&
+                           std::fflush(m_dry_run_out) == 0;
       if (!written) {
         if (errno == EPIPE) {
           return SinkStatus::closed;
@@ -238,13 +331,28 @@ private:
     }
   }
 
+  // Set at construction, then used by the delivery thread only.
   SlackConfig m_config;
   SlackTemplate m_template;
   std::FILE* m_dry_run_out;
   std::unique_ptr<SlackTransport> m_transport;
-  std::vector<Alert> m_pending;
-  std::uint64_t m_first_pending = 0; // the number of m_pending's first alert
-  std::string m_stopped_reason;      // set once the webhook failed for good
+  std::string m_stopped_reason; // set once the webhook failed for good
+  // The caller's thread only.
+  std::vector<Alert> m_staged; // added since the last flush
+  // Shared, under m_mutex.
+  std::mutex m_mutex;
+  std::condition_variable m_wake; // the thread: alerts queued, final flush, quit
+  std::condition_variable m_idle; // the final flush: a confirmation came, or a round ended
+  std::vector<Alert> m_queue;     // waiting for the thread, in number order
+  std::uint64_t m_queued = 0;     // alerts ever queued (the next alert's number)
+  Clock::time_point m_queued_since{};
+  std::vector<std::uint64_t> m_confirmed; // confirmed since the last flush
+  SinkStatus m_status = SinkStatus::ok;   // the worst since the last flush
+  bool m_busy = false;                    // the thread is posting a round
+  bool m_final = false;
+  bool m_quit = false;
+  std::atomic<bool> m_hurry{false}; // stopping: the rest of a round goes as one digest
+  std::thread m_thread;             // last: starts after everything above exists
 };
 
 } // namespace

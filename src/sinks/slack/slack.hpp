@@ -22,8 +22,11 @@ inline constexpr const char* k_slack_webhook_env = "TRAILWATCH_SLACK_WEBHOOK";
 struct SlackConfig {
   std::string webhook_url; // secret: never print it, use redact_url()
   bool dry_run = false;    // print payloads instead of posting them
-  // More alerts than this in one run → one digest message instead (0 = never digest).
+  // More alerts than this gathered at once (a burst) → one digest message (0 = never digest).
   std::size_t digest_threshold = 10;
+  // How long alerts may gather after the oldest waiting one arrived before a round is posted
+  // (a burst under way is then seen whole); the final flush does not wait for it.
+  long gather_ms = 500;
   std::string template_path; // optional user template file (see slack_message.hpp)
   long connect_timeout_ms = 5000;
   long total_timeout_ms = 15000; // per attempt
@@ -35,9 +38,11 @@ struct SlackConfig {
 
 // Creates the Slack sink. `dry_run_out` receives one JSON payload per line when
 // `config.dry_run` (stdout when null). Throws Fatal for an invalid URL (unless dry-run and the
-// URL is empty) or an invalid template. Alerts are buffered by add() and sent by the final flush():
-// one message per alert, or one digest when there are more than `config.digest_threshold`.
-// flush(final) reports every alert Slack confirmed (never in dry-run mode).
+// URL is empty) or an invalid template. Alerts are posted from a delivery thread as soon as a
+// flush() hands them over (add() and flush(false) never wait for Slack): one message per alert,
+// or one digest when more than `config.digest_threshold` gathered at once. flush() reports every
+// alert Slack confirmed since the last flush (never in dry-run mode); flush(true) waits until
+// every handed-over alert was posted or reported.
 std::unique_ptr<Sink> make_slack_sink(const SlackConfig& config, std::FILE* dry_run_out);
 
 // Returns "scheme://host[:port]/…" for `url`: safe to print (no user info, path or query).
