@@ -33,7 +33,7 @@ Examples:
   trailwatch AWSLogs/                          scan an `aws s3 sync` folder (recursive)
   zcat *.json.gz | trailwatch                  read CloudTrail from stdin
   trailwatch --format jsonl trail.json.gz      one JSON object per alert
-  trailwatch --geoip GeoLite2-ASN.mmdb ct/     add ASN data to the default country database
+  trailwatch --geoip GeoLite2-City.mmdb ct/    use MaxMind's city database
   TRAILWATCH_SLACK_WEBHOOK=https://hooks.slack.com/services/... trailwatch ct/
   trailwatch rules lint rules/                 check rules without scanning
 
