@@ -15,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev
   python3 perl libmaxmind-db-writer-perl mmdb-bin
   libdeflate-tools jq time
+  dpkg-dev man-db zsh fish
   clang libclang-rt-14-dev clang-format
 )
 # The machine image may carry its own Node.js/npm; Debian's npm conflicts with it, so only
