@@ -43,6 +43,11 @@ public:
   //   `userIdentity` keys).
   void values(std::string_view path, std::vector<std::string>& out) const;
 
+  // Appends every scalar value of the record, at any depth (strings as they are, numbers and
+  // booleans as their JSON text; keys and nulls are not values): what Sigma keyword
+  // selections search.
+  void scalar_values(std::vector<std::string>& out) const;
+
 private:
   struct Data;
   std::shared_ptr<Data> m_data;

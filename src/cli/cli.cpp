@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cli/cli.hpp"
 
+#include "cli/rules_commands.hpp"
 #include "cli/version.hpp"
 #include "enrich/geoip.hpp"
 #include "pipeline/run.hpp"
@@ -217,40 +218,6 @@ int show_state(const std::string& path, unsigned wait_seconds) {
   return 0;
 }
 
-int rules_lint(const std::vector<std::string>& paths) {
-  RuleSet set;
-  const auto errors = lint_rules(paths.empty() ? default_rule_paths() : paths, &set);
-  for (const auto& error : errors) {
-    diag::error_text(error);
-  }
-  if (!errors.empty()) {
-    std::fprintf(stderr, "trailwatch: %zu error(s)\n", errors.size());
-    return k_exit_error;
-  }
-  // Warnings never change the exit status.
-  for (const auto& rule : set.rules) {
-    if (rule.event_names.empty()) {
-      diag::warning("{}: rule {} can match any eventName, so every record of every input is "
-                    "parsed (the fast path is off); select eventName to keep it",
-                    rule.path, rule.id);
-    }
-  }
-  std::printf("%zu rules and %zu watch lists OK\n", set.rules.size(), set.watchlists.size());
-  return 0;
-}
-
-int rules_list(const std::vector<std::string>& paths) {
-  const RuleSet set = load_rules(paths.empty() ? default_rule_paths() : paths);
-  for (const auto& rule : set.rules) {
-    std::printf("%-28s %-13s %s\n", rule.id.c_str(), level_name(rule.level), rule.title.c_str());
-  }
-  for (const auto& [name, list] : set.watchlists) {
-    std::printf("watch list %-28s %zu values  %s\n", name.c_str(), list.values.size(),
-                list.path.c_str());
-  }
-  return 0;
-}
-
 } // namespace
 
 int run_cli(int argc, char** argv) {
@@ -353,7 +320,7 @@ int run_cli(int argc, char** argv) {
   auto* state_cmd = app.add_subcommand("state", "Show what a state file holds");
   state_cmd->add_option("FILE", state_show_path, "The state file")->required();
 
-  auto* rules_cmd = app.add_subcommand("rules", "Rule tools (lint, list)");
+  auto* rules_cmd = app.add_subcommand("rules", "Rule tools (lint, list, test)");
   rules_cmd->require_subcommand(1);
   std::vector<std::string> lint_paths;
   auto* lint_cmd = rules_cmd->add_subcommand("lint", "Check rules and watch lists; scan nothing");
@@ -361,6 +328,14 @@ int run_cli(int argc, char** argv) {
   std::vector<std::string> list_paths;
   auto* list_cmd = rules_cmd->add_subcommand("list", "List the loaded rules and watch lists");
   list_cmd->add_option("PATH", list_paths, "Rules files or folders (default: installed rules)");
+  std::vector<std::string> test_paths;
+  bool require_samples = false;
+  auto* test_cmd = rules_cmd->add_subcommand(
+      "test", "Run each rule's sample records and check its verdict (fire or quiet)");
+  test_cmd->add_option("PATH", test_paths,
+                       "Rules and test files or folders (default: installed rules)");
+  test_cmd->add_flag("--require-samples", require_samples,
+                     "Fail when a rule lacks a firing or a quiet sample");
 
   try {
     app.parse(argc, argv);
@@ -381,6 +356,9 @@ int run_cli(int argc, char** argv) {
   }
   if (*list_cmd) {
     return rules_list(list_paths);
+  }
+  if (*test_cmd) {
+    return rules_test(test_paths, require_samples);
   }
   if (raw.version) {
     std::vector<DatabaseInfo> databases;

@@ -123,12 +123,7 @@ Prefilter::Prefilter(std::vector<std::string> event_names, bool enabled)
     : m_names(std::move(event_names)), m_enabled(enabled && !m_names.empty()) {}
 
 bool Prefilter::wanted(std::string_view name) const {
-  for (const auto& candidate : m_names) {
-    if (util::iequals(candidate, name)) {
-      return true;
-    }
-  }
-  return false;
+  return util::name_wanted(m_names, name); // names and patterns (`UpdateFunctionConfiguration*`)
 }
 
 bool Prefilter::may_match(std::string_view data) const {

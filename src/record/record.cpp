@@ -248,7 +248,36 @@ void walk(dom::element element, std::string_view path, std::vector<std::string>&
   }
 }
 
+// Every scalar under `element`, depth first. Depth is bounded by the parser's (simdjson's
+// default maximum depth), so the recursion is too.
+void append_scalars(dom::element element, std::vector<std::string>& out) {
+  switch (element.type()) {
+  case dom::element_type::OBJECT:
+    for (const auto field : dom::object(element)) {
+      append_scalars(field.value, out);
+    }
+    return;
+  case dom::element_type::ARRAY:
+    for (dom::element item : dom::array(element)) {
+      append_scalars(item, out);
+    }
+    return;
+  case dom::element_type::NULL_VALUE:
+    return;
+  default:
+    append_leaf(element, out, true);
+    return;
+  }
+}
+
 } // namespace
+
+void Record::scalar_values(std::vector<std::string>& out) const {
+  dom::element element;
+  if (root(element)) {
+    append_scalars(element, out);
+  }
+}
 
 void Record::values(std::string_view path, std::vector<std::string>& out) const {
   dom::element element;

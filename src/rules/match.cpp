@@ -9,6 +9,7 @@
 #include "util/time.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <ctime>
@@ -46,6 +47,28 @@ std::optional<int> time_part(const std::string& value, TimePart part) {
     return tm.tm_year + 1900;
   }
   return std::nullopt;
+}
+
+// Numbers compare by meaning as well as by text: a rule's `1.0` matches a record's 1 and "1".
+bool same_number(std::string_view pattern, std::string_view value) {
+  auto number = [](std::string_view text) -> std::optional<double> {
+    double out = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      return std::nullopt;
+    }
+    return out;
+  };
+  // Cheap rejection first: both must start like a number.
+  auto starts_numeric = [](std::string_view text) {
+    return !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '-');
+  };
+  if (!starts_numeric(pattern) || !starts_numeric(value)) {
+    return false;
+  }
+  const auto a = number(pattern);
+  const auto b = number(value);
+  return a && b && *a == *b;
 }
 
 bool value_matches(const FieldTest& test, std::size_t pattern_index, const std::string& value) {
@@ -88,7 +111,7 @@ bool value_matches(const FieldTest& test, std::size_t pattern_index, const std::
   const bool cased = (test.modifiers & mod_cased) != 0;
   const auto& group = test.patterns[pattern_index];
   return std::any_of(group.begin(), group.end(), [&](const std::string& pattern) {
-    return util::wildcard_match(pattern, value, cased);
+    return util::wildcard_match(pattern, value, cased) || same_number(pattern, value);
   });
 }
 
@@ -129,7 +152,11 @@ bool relates(std::string_view value, std::string_view other, std::uint32_t modif
 bool test_matches(const FieldTest& test, const Event& event, const GeoInfo& geo,
                   std::vector<std::string>& scratch) {
   scratch.clear();
-  test.field.values(event, geo, scratch);
+  if (test.keyword) {
+    event.record.scalar_values(scratch);
+  } else {
+    test.field.values(event, geo, scratch);
+  }
   if (test.modifiers & mod_exists) {
     return scratch.empty() != test.exists;
   }
@@ -195,38 +222,53 @@ bool selection_holds(const Selection& selection, const Event& event, const GeoIn
   return false;
 }
 
-bool evaluate(const Condition& c, const Rule& rule, const Event& event, const GeoInfo& geo,
-              std::vector<std::string>& scratch) {
+bool evaluate(const Condition& c, const std::vector<Selection>& selections, const Event& event,
+              const GeoInfo& geo, std::vector<std::string>& scratch) {
   switch (c.op) {
   case Condition::Op::selection:
-    return selection_holds(rule.selections[c.selections[0]], event, geo, scratch);
+    return selection_holds(selections[c.selections[0]], event, geo, scratch);
   case Condition::Op::and_:
     return std::all_of(c.children.begin(), c.children.end(), [&](const Condition& child) {
-      return evaluate(child, rule, event, geo, scratch);
+      return evaluate(child, selections, event, geo, scratch);
     });
   case Condition::Op::or_:
     return std::any_of(c.children.begin(), c.children.end(), [&](const Condition& child) {
-      return evaluate(child, rule, event, geo, scratch);
+      return evaluate(child, selections, event, geo, scratch);
     });
   case Condition::Op::not_:
-    return !evaluate(c.children[0], rule, event, geo, scratch);
+    return !evaluate(c.children[0], selections, event, geo, scratch);
   case Condition::Op::one_of:
     return std::any_of(c.selections.begin(), c.selections.end(), [&](std::size_t i) {
-      return selection_holds(rule.selections[i], event, geo, scratch);
+      return selection_holds(selections[i], event, geo, scratch);
     });
   case Condition::Op::all_of:
     return std::all_of(c.selections.begin(), c.selections.end(), [&](std::size_t i) {
-      return selection_holds(rule.selections[i], event, geo, scratch);
+      return selection_holds(selections[i], event, geo, scratch);
     });
   }
   return false;
+}
+
+// The rule's condition and the condition of every filter that applies to it.
+bool rule_holds(const Rule& rule, const Event& event, const GeoInfo& geo,
+                std::vector<std::string>& scratch) {
+  if (!evaluate(rule.condition, rule.selections, event, geo, scratch)) {
+    return false;
+  }
+  return std::all_of(rule.filters.begin(), rule.filters.end(), [&](const auto& filter) {
+    return evaluate(filter->condition, filter->selections, event, geo, scratch);
+  });
+}
+
+bool is_pattern(std::string_view name) {
+  return name.find_first_of("*?\\") != std::string_view::npos;
 }
 
 } // namespace
 
 bool rule_matches(const Rule& rule, const Event& event, const GeoInfo& geo) {
   std::vector<std::string> scratch;
-  return evaluate(rule.condition, rule, event, geo, scratch);
+  return rule_holds(rule, event, geo, scratch);
 }
 
 std::size_t select_rules(RuleSet& set, const RuleSelection& selection) {
@@ -270,6 +312,10 @@ Matcher::Matcher(RuleSet rules) : m_rules(std::move(rules)) {
       if (std::find(m_event_names.begin(), m_event_names.end(), name) == m_event_names.end()) {
         m_event_names.push_back(name);
       }
+      if (is_pattern(name)) {
+        m_by_pattern.emplace_back(name, index);
+        continue;
+      }
       auto& list = m_by_name[util::to_lower(name)];
       if (list.empty() || list.back() != index) {
         list.push_back(index);
@@ -280,15 +326,29 @@ Matcher::Matcher(RuleSet rules) : m_rules(std::move(rules)) {
 
 bool Matcher::wants(std::string_view event_name) const {
   // Called for every record the reader parses: a scan of the few names, no allocation.
-  return m_wants_all ||
-         std::any_of(m_event_names.begin(), m_event_names.end(),
-                     [&](const std::string& name) { return util::iequals(name, event_name); });
+  return m_wants_all || util::name_wanted(m_event_names, event_name);
 }
 
 void Matcher::match(const Event& event, const GeoInfo& geo, std::vector<Alert>& alerts) const {
   static const std::vector<std::size_t> k_none;
   const auto named = m_by_name.find(util::to_lower(event.event_name));
-  const std::vector<std::size_t>& by_name = named == m_by_name.end() ? k_none : named->second;
+  const std::vector<std::size_t>* found = named == m_by_name.end() ? &k_none : &named->second;
+  std::vector<std::size_t> with_patterns; // rules whose eventName patterns this name meets
+  if (!m_by_pattern.empty()) {
+    for (const auto& [pattern, index] : m_by_pattern) {
+      if (util::wildcard_match(pattern, event.event_name)) {
+        with_patterns.push_back(index);
+      }
+    }
+    if (!with_patterns.empty()) {
+      with_patterns.insert(with_patterns.end(), found->begin(), found->end());
+      std::sort(with_patterns.begin(), with_patterns.end());
+      with_patterns.erase(std::unique(with_patterns.begin(), with_patterns.end()),
+                          with_patterns.end());
+      found = &with_patterns;
+    }
+  }
+  const std::vector<std::size_t>& by_name = *found;
   std::vector<std::string> scratch;
   // Both lists are in load order: walk them together.
   std::size_t a = 0, b = 0;
@@ -300,7 +360,7 @@ void Matcher::match(const Event& event, const GeoInfo& geo, std::vector<Alert>& 
       index = m_any_name[b++];
     }
     const Rule& rule = m_rules.rules[index];
-    if (evaluate(rule.condition, rule, event, geo, scratch)) {
+    if (rule_holds(rule, event, geo, scratch)) {
       Alert alert;
       alert.event = event;
       alert.geo = geo;

@@ -36,6 +36,8 @@ private:
   // Lower-cased eventName → the rules that can fire on it, in load order.
   std::unordered_map<std::string, std::vector<std::size_t>> m_by_name;
   std::vector<std::size_t> m_any_name; // rules that can match any eventName, in load order
+  // eventName patterns (`Update*`) and the rule each belongs to.
+  std::vector<std::pair<std::string, std::size_t>> m_by_pattern;
 };
 
 // Evaluates one rule (exposed for tests).

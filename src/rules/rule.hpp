@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
-// Rules: Sigma-shaped YAML, one rule per file, plus watch lists (named value lists that rules
-// reference as `%name%` placeholders with the `expand` modifier).
+// Rules: Sigma rules (one or more YAML documents per file), Sigma filters (meta-filters that
+// exclude matches from named rules), rule tests (sample records with the expected verdict) and
+// watch lists (named value lists that rules reference as `%name%` placeholders with `expand`).
 //
-// The loader is strict: unknown keys, duplicate keys, bad values, unknown fields, unknown
-// modifiers, unknown placeholders and bad conditions are errors naming the file and line. All
-// errors of all files are collected before loading fails.
+// The loader is strict: unknown keys, duplicate keys, bad values, unknown modifiers, unknown
+// placeholders and bad conditions are errors naming the file and line. All errors of all files
+// are collected before loading fails. Rules for other log sources and correlation documents are
+// counted and skipped, not errors (a whole SigmaHQ checkout loads).
 #pragma once
 
 #include "facts/field.hpp"
 #include "trailwatch/alert.hpp"
+#include "trailwatch/geo.hpp"
 #include "util/net.hpp"
 
 #include <cstdint>
@@ -63,6 +66,9 @@ struct FieldTest {
   std::vector<Field> refs;  // fieldref: the fields whose values are compared
   bool expect_null = false; // value `null`: the field must be absent
   bool exists = true;       // exists: true/false
+  // A keyword (value-only) test: the values are searched in every value of the record, as
+  // substrings (`*value*`), instead of in one field.
+  bool keyword = false;
 };
 
 // A named selection: a map (all tests hold) or a list of maps (any map holds).
@@ -79,9 +85,21 @@ struct Condition {
   std::vector<Condition> children;     // and_/or_/not_
 };
 
+// A Sigma filter (meta-filter specification): its condition must also hold for the rules it
+// names to fire, as pySigma applies it (`(rule condition) and (filter condition)`).
+struct Filter {
+  std::string path;
+  std::string id;
+  std::string title;
+  std::vector<std::string> rules; // ids or names of the rules it applies to; empty: `any`
+  std::vector<Selection> selections;
+  Condition condition;
+};
+
 struct Rule {
   std::string path;
   std::string id;
+  std::string name; // Sigma `name`: another way correlations, filters and tests refer to it
   std::string title;
   std::string status;
   std::string description;
@@ -90,10 +108,23 @@ struct Rule {
   std::vector<std::string> fields; // Sigma `fields:`: shown with each alert of this rule
   std::vector<Selection> selections;
   Condition condition;
-  // eventNames this rule can match (as spelled; compared case-insensitively), or empty when it
-  // can match any record.
+  // The filters that apply to this rule: each one's condition must hold too.
+  std::vector<std::shared_ptr<const Filter>> filters;
+  // eventNames this rule can match (as spelled, possibly with `*` / `?` wildcards; compared
+  // case-insensitively), or empty when it can match any record.
   std::vector<std::string> event_names;
   bool uses_geo = false;
+};
+
+// One sample record with the verdict its rule must give (`trailwatch rules test`).
+struct RuleTest {
+  std::string path; // the file and line it was written at, for messages
+  int line = 0;
+  std::string rule; // the rule's id (a name is resolved to the id when loading)
+  std::string name;
+  bool expect_fire = true;
+  std::string record_json; // the record, as compact JSON
+  GeoInfo geo;             // the enrichment the test supplies (GeoIP rules)
 };
 
 struct Watchlist {
@@ -106,7 +137,19 @@ struct Watchlist {
 struct RuleSet {
   std::vector<Rule> rules;
   std::map<std::string, Watchlist> watchlists;
+  std::vector<std::shared_ptr<const Filter>> filters;
+  std::vector<RuleTest> tests;
+  // Documents loaded but not run, for the one summary line: rules for other log sources
+  // (Windows, Azure…), correlation rules (not supported yet), repeated copies of a rule.
+  std::size_t skipped_other_logsource = 0;
+  std::size_t skipped_correlations = 0;
+  std::size_t skipped_duplicates = 0;
+  // Lint findings that do not stop a run ("file:line: message"): likely field typos.
+  std::vector<std::string> warnings;
 };
+
+// The summary line for the documents a load skipped, empty when none were.
+std::string skipped_summary(const RuleSet& set);
 
 // Loads rules and watch lists from files and folders (folders are walked recursively for
 // *.yml / *.yaml). Throws Fatal listing every error when any file is invalid.
@@ -134,5 +177,9 @@ std::vector<std::string> default_rule_paths();
 // Parses a Sigma condition against the rule's selection names. Throws std::invalid_argument
 // with a message on syntax errors or unknown selections.
 Condition parse_condition(std::string_view text, const std::vector<Selection>& selections);
+
+// Finds the rule `reference` names: its id, else its `name` (exact), else its title (Suzaku's
+// correlations name base rules by title). Null when none does.
+const Rule* find_rule(const RuleSet& set, std::string_view reference);
 
 } // namespace trailwatch

@@ -63,6 +63,16 @@ bool has_wildcards(std::string_view pattern) {
   return false;
 }
 
+bool name_wanted(const std::vector<std::string>& names, std::string_view name) {
+  for (const auto& candidate : names) {
+    if (candidate.find_first_of("*?\\") != std::string::npos ? wildcard_match(candidate, name)
+                                                             : iequals(candidate, name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool wildcard_match(std::string_view pattern, std::string_view text, bool cased) {
   // Iterative matcher with one backtrack point for the last `*` (linear in practice, no
   // recursion, so hostile patterns or values cannot blow the stack).

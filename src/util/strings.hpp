@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace trailwatch::util {
 
@@ -19,5 +20,8 @@ std::string_view trim(std::string_view text);
 bool wildcard_match(std::string_view pattern, std::string_view text, bool cased = false);
 // True when `pattern` holds an unescaped `*` or `?`.
 bool has_wildcards(std::string_view pattern);
+// True when `name` equals one of `names` or meets one of those that are wildcard patterns,
+// ignoring ASCII case (the fast path's eventName test, without allocating).
+bool name_wanted(const std::vector<std::string>& names, std::string_view name);
 
 } // namespace trailwatch::util
