@@ -24,10 +24,12 @@ _trailwatch() {
     --geoip --no-geoip --slack-webhook --slack-webhook-file --slack-dry-run --slack-digest
     --slack-template --state --dedup-window --state-wait -h -j -q -v -V"
 
-  # Subcommands: `rules lint|list [PATH]`, `state FILE`.
+  # Subcommands: `rules lint|list|test [PATH]`, `state FILE`.
   if ((COMP_CWORD >= 2)) && [[ ${COMP_WORDS[1]} == rules ]]; then
     if ((COMP_CWORD == 2)); then
-      mapfile -t COMPREPLY < <(compgen -W "lint list" -- "$cur")
+      mapfile -t COMPREPLY < <(compgen -W "lint list test" -- "$cur")
+    elif [[ ${COMP_WORDS[2]} == test && $cur == -* ]]; then
+      mapfile -t COMPREPLY < <(compgen -W "--require-samples" -- "$cur")
     else
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
     fi

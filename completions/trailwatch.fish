@@ -11,7 +11,8 @@ end
 
 complete -c trailwatch -n __fish_use_subcommand -a rules -d 'Rule tools (lint, list)'
 complete -c trailwatch -n __fish_use_subcommand -a state -d 'Show what a state file holds'
-complete -c trailwatch -n '__fish_seen_subcommand_from rules' -a 'lint list'
+complete -c trailwatch -n '__fish_seen_subcommand_from rules' -a 'lint list test'
+complete -c trailwatch -n '__fish_seen_subcommand_from test' -l require-samples -d 'Fail when a rule lacks a sample'
 
 complete -c trailwatch -s h -l help -d 'Print help and exit'
 complete -c trailwatch -l since -x -d 'Only events at or after this time (RFC 3339 or 24h, 7d)'

@@ -14,8 +14,10 @@ sed -n '/local options="/,/"$/p' completions/trailwatch.bash | grep -oE -- '--?[
   sort -u >"$work/bash.options"
 grep -oE "(^|[{,'*])--?[a-zA-Z][a-z-]*" completions/_trailwatch | sed -E "s/^[{,'*]//" | sort -u >"$work/zsh.options"
 {
-  grep '^complete ' completions/trailwatch.fish | grep -oE -- ' -s [a-zA-Z]' | sed -E 's/ -s /-/'
-  grep '^complete ' completions/trailwatch.fish | grep -oE -- ' -l [a-z-]+' | sed -E 's/ -l /--/'
+  grep '^complete ' completions/trailwatch.fish | grep -v __fish_seen_subcommand_from |
+    grep -oE -- ' -s [a-zA-Z]' | sed -E 's/ -s /-/'
+  grep '^complete ' completions/trailwatch.fish | grep -v __fish_seen_subcommand_from |
+    grep -oE -- ' -l [a-z-]+' | sed -E 's/ -l /--/'
 } | sort -u >"$work/fish.options"
 for shell in bash zsh fish; do
   if ! diff -u "$work/help.options" "$work/$shell.options" >"$work/$shell.diff"; then
@@ -55,6 +57,8 @@ complete_bash --rules "$work/myrules" --rule 1111 >"$work/c6"
 expect_eq "rule ids of the --rules folder on the line" "$(cat "$work/c6")" "11111111-2222-4333-8444-555555555555"
 complete_bash rules l >"$work/c7"
 expect_eq "rules subcommands" "$(tr '\n' ' ' <"$work/c7")" "lint list "
+complete_bash rules test --req >"$work/c7b"
+expect_eq "rules test option" "$(cat "$work/c7b")" "--require-samples"
 complete_bash --min-level h >"$work/c8"
 expect_eq "--min-level values" "$(cat "$work/c8")" "high"
 complete_bash examples/AWS >"$work/c9"

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# man/trailwatch.1 is in sync with --help: every option --help lists has a .TP entry in the man
-# page and every option of a .TP entry exists in --help. The page renders without warnings and
+# man/trailwatch.1 is in sync with --help: every option --help lists (of the command and of
+# each subcommand) has a .TP entry in the man page, and every option of a .TP entry exists in
+# some --help. Every subcommand has an entry too. The page renders without warnings and
 # names the exit statuses, environment variables and files.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_options.sh"
 page=man/trailwatch.1
 
-help_options "$bin" >"$work/help.options"
+all_help_options "$bin" >"$work/help.options"
 [ -s "$work/help.options" ] || fail "no options read from --help"
 # The line after each .TP is an entry's header: its \-x and \-\-name tokens are its options.
 awk 'prev == ".TP" { print } { prev = $0 }' "$page" | sed 's/\\-/-/g' |
@@ -25,6 +26,12 @@ if command -v man >/dev/null; then
     expect_grep "section $section" "^$section\$" "$work/rendered"
   done
 fi
+for command in $(subcommands "$bin"); do
+  expect_grep "subcommand $command documented" "^\.B[IR]? \"?$command( |\")" "$page"
+  for sub in $(subcommands "$bin" "$command"); do
+    expect_grep "subcommand $command $sub documented" "^\.B[IR]? \"$command $sub " "$page"
+  done
+done
 # Every TRAILWATCH_ variable the binary's help mentions is documented.
 for var in $("$bin" --help | grep -oE 'TRAILWATCH_[A-Z_]+' | sort -u); do
   expect_grep "environment $var" "^\.B $var\$" "$page"
