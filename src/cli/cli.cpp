@@ -36,7 +36,7 @@ Examples:
   zcat *.json.gz | trailwatch                  read CloudTrail from stdin
   trailwatch --format jsonl trail.json.gz      one JSON object per alert
   trailwatch --follow --state tw.db AWSLogs/   keep watching a synced folder (live)
-  trailwatch --geoip GeoLite2-ASN.mmdb ct/     add ASN data to the default country database
+  trailwatch --geoip GeoLite2-City.mmdb ct/    use MaxMind's city database
   TRAILWATCH_SLACK_WEBHOOK=https://hooks.slack.com/services/... trailwatch ct/
   trailwatch rules lint rules/                 check rules without scanning
 

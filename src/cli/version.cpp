@@ -4,6 +4,7 @@
 #include "cli/version.hpp"
 
 #include "trailwatch/build_info.hpp"
+#include "util/text.hpp"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -41,6 +42,11 @@ std::string version_text(const std::vector<DatabaseInfo>& databases) {
   for (const auto& db : databases) {
     out +=
         fmt::format("geoip: {} ({}, {}, built {})\n", db.path, db.type, db.layout, db.build_date);
+    // The database's own description names its source and licence (the shipped ASN database's
+    // is the CC BY 4.0 attribution); control characters from the file are not passed through.
+    if (!db.description.empty()) {
+      out += fmt::format("  {}\n", util::printable(db.description));
+    }
   }
   return out;
 }

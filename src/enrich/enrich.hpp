@@ -15,9 +15,10 @@ namespace trailwatch {
 // Describes one database an enricher uses, for --version and diagnostics.
 struct DatabaseInfo {
   std::string path;
-  std::string type;       // metadata database_type
-  std::string build_date; // UTC date from metadata build_epoch
-  std::string layout;     // "maxmind-country", "maxmind-city", "asn", "country_code", ...
+  std::string type;        // metadata database_type
+  std::string build_date;  // UTC date from metadata build_epoch
+  std::string layout;      // "maxmind-country", "maxmind-city", "asn", "country_code", ...
+  std::string description; // metadata description (English): the data's source and licence
 };
 
 class Enricher {

@@ -137,6 +137,24 @@ std::string errno_text(int error) {
   return std::error_code(error, std::generic_category()).message();
 }
 
+// The English description in `meta` (the first one when none is English); empty when absent.
+std::string english_description(const MMDB_metadata_s& meta) {
+  std::string first;
+  for (std::size_t i = 0; i < meta.description.count; ++i) {
+    const MMDB_description_s* entry = meta.description.descriptions[i];
+    if (entry == nullptr || entry->description == nullptr) {
+      continue;
+    }
+    if (entry->language != nullptr && std::string_view(entry->language) == "en") {
+      return entry->description;
+    }
+    if (first.empty()) {
+      first = entry->description;
+    }
+  }
+  return first;
+}
+
 // UTC date of `epoch` as YYYY-MM-DD.
 std::string format_date(std::uint64_t epoch) {
   if (epoch > static_cast<std::uint64_t>(std::numeric_limits<std::time_t>::max())) {
@@ -375,7 +393,7 @@ public:
   DatabaseInfo info() const {
     const auto& meta = m_db->metadata;
     return DatabaseInfo{m_path, meta.database_type != nullptr ? meta.database_type : "",
-                        format_date(meta.build_epoch), m_layout.name()};
+                        format_date(meta.build_epoch), m_layout.name(), english_description(meta)};
   }
 
   // Looks up `address`; empty fields when the database has nothing. Never throws on bad data:

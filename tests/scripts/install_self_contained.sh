@@ -22,6 +22,15 @@ geo=0
 if [ "$geo" = 1 ]; then
   [ -s "$prefix/share/trailwatch/geoip/geo-whois-asn-country.mmdb" ] || fail "GeoIP database not installed"
 fi
+# With the ASN database the Hetzner (AS24940) launch in the examples also fires the hosting rule.
+asn=0
+alerts=5
+if [ -s data/geoip/asn.mmdb ]; then
+  asn=1
+  alerts=6
+  [ -s "$prefix/share/trailwatch/geoip/asn.mmdb" ] || fail "ASN database not installed"
+  [ -s "$prefix/share/trailwatch/geoip/asn.ATTRIBUTION.txt" ] || fail "ASN attribution not installed"
+fi
 
 # Hide the source tree (which holds the build tree too) and run from the work folder.
 unshare -m sh -c 'mount -t tmpfs none "$1" && cd "$2" && ls "$1" | wc -l >hidden.count &&
@@ -32,11 +41,14 @@ unshare -m sh -c 'mount -t tmpfs none "$1" && cd "$2" && ls "$1" | wc -l >hidden
   skip "cannot make a private mount namespace here: $(cat "$work/unshare.err")"
 expect_eq "source tree hidden" "$(cat "$work/hidden.count")" 0
 expect_eq "installed binary exit status" "$(cat "$work/install.rc")" 0
-expect_eq "installed binary alerts" "$(grep -c '"rule"' "$work/install.out")" 5
+expect_eq "installed binary alerts" "$(grep -c '"rule"' "$work/install.out")" "$alerts"
 expect_no_grep "no missing-rules error" 'no rules' "$work/install.err"
 expect_eq "installed --pack attack exit status" "$(cat "$work/pack.rc")" 0
 expect_no_grep "the installed pack is found" 'no rule pack' "$work/pack.err"
 if [ "$geo" = 1 ]; then
   expect_grep "countries from the installed GeoIP database" '"country":"DE"' "$work/install.out"
+fi
+if [ "$asn" = 1 ]; then
+  expect_grep "ASNs from the installed ASN database" '"asn":24940' "$work/install.out"
 fi
 finish
