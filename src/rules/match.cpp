@@ -344,11 +344,12 @@ Matcher::Matcher(RuleSet rules) : m_rules(std::move(rules)) {
       }
     }
   }
+  m_wanted = util::NameSet(m_event_names);
 }
 
 bool Matcher::wants(std::string_view event_name) const {
   // Called for every record the reader parses: a scan of the few names, no allocation.
-  return m_wants_all || util::name_wanted(m_event_names, event_name);
+  return m_wants_all || m_wanted.contains(event_name);
 }
 
 void Matcher::match(const Event& event, const GeoInfo& geo, std::vector<Alert>& alerts) const {

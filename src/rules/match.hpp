@@ -5,6 +5,7 @@
 
 #include "rules/rule.hpp"
 #include "trailwatch/alert.hpp"
+#include "util/strings.hpp"
 
 #include <string_view>
 #include <unordered_map>
@@ -33,6 +34,7 @@ private:
   bool m_wants_all = false;
   bool m_uses_geo = false;
   std::vector<std::string> m_event_names; // as the rules spell them
+  util::NameSet m_wanted;                 // the same, sorted for wants()
   // Lower-cased eventName → the rules that can fire on it, in load order.
   std::unordered_map<std::string, std::vector<std::size_t>> m_by_name;
   std::vector<std::size_t> m_any_name; // rules that can match any eventName, in load order

@@ -118,6 +118,26 @@ bool name_wanted(const std::vector<std::string>& names, std::string_view name) {
   return false;
 }
 
+NameSet::NameSet(const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    (name.find_first_of("*?\\") != std::string::npos ? m_patterns : m_plain).push_back(name);
+  }
+}
+
+bool NameSet::contains(std::string_view name) const {
+  for (const auto& plain : m_plain) {
+    if (iequals(plain, name)) {
+      return true;
+    }
+  }
+  for (const auto& pattern : m_patterns) {
+    if (wildcard_match(pattern, name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool wildcard_match(std::string_view pattern, std::string_view text, bool cased) {
   // Iterative matcher with one backtrack point for the last `*` (linear in practice, no
   // recursion, so hostile patterns or values cannot blow the stack).

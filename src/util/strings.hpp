@@ -29,4 +29,17 @@ std::optional<double> parse_json_number(std::string_view text);
 // ignoring ASCII case (the fast path's eventName test, without allocating).
 bool name_wanted(const std::vector<std::string>& names, std::string_view name);
 
+// name_wanted over a fixed list, sorted once into plain names and patterns, for a test run on
+// every record (Matcher::wants).
+class NameSet {
+public:
+  NameSet() = default;
+  explicit NameSet(const std::vector<std::string>& names);
+  bool contains(std::string_view name) const;
+
+private:
+  std::vector<std::string> m_plain;
+  std::vector<std::string> m_patterns;
+};
+
 } // namespace trailwatch::util
