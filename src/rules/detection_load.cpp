@@ -224,6 +224,13 @@ void build_test(const std::string& key, const YAML::Node& key_node, const YAML::
           variant = "*" + variant;
         }
         if (test.modifiers & (mod_contains | mod_startswith) || keyword) {
+          // A lone trailing backslash is a literal one (`\AppData\`); doubled, it stays literal
+          // rather than escaping the wildcard added here.
+          const auto last = variant.find_last_not_of('\\');
+          const std::size_t trailing = variant.size() - (last == std::string::npos ? 0 : last + 1);
+          if (trailing % 2 == 1) {
+            variant += '\\';
+          }
           variant += "*";
         }
       }

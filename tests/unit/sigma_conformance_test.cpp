@@ -748,9 +748,8 @@ TEST(SigmaWildcards, BackslashesPerTheSpecification) {
 
 // A value ending in a single backslash with contains or startswith (SigmaHQ writes
 // `CommandLine|contains: '\AppData\'` often): the backslash is plain, then the modifier's
-// wildcard (pySigma: `foobar\` + contains → `*`, `foobar\`, `*`). The engine appends `*` to the
-// text, so `\AppData\*` reads as a literal star and the rule never fires.
-TEST(SigmaWildcards, DISABLED_TrailingBackslashBeforeAModifierWildcard) {
+// wildcard (pySigma: `foobar\` + contains → `*`, `foobar\`, `*`). Once a literal star.
+TEST(SigmaWildcards, TrailingBackslashBeforeAModifierWildcard) {
   EXPECT_TRUE(fires(on_v(R"(|contains: '\AppData\')"), vs(R"(C:\Users\a\AppData\Local\x.exe)")));
   EXPECT_TRUE(fires(on_v(R"(|startswith: 'C:\Temp\')"), vs(R"(C:\Temp\run.ps1)")));
 }
