@@ -21,17 +21,24 @@ const std::vector<std::string>& or_default(const std::vector<std::string>& paths
   return storage;
 }
 
-} // namespace
-
-int rules_lint(const std::vector<std::string>& paths) {
+// Loads the rules at `paths` into `set`, printing every error; false when there was one.
+bool load_reporting(const std::vector<std::string>& paths, RuleSet& set) {
   std::vector<std::string> storage;
-  RuleSet set;
   const auto errors = lint_rules(or_default(paths, storage), &set);
   for (const auto& error : errors) {
     diag::error_text(error);
   }
   if (!errors.empty()) {
     std::fprintf(stderr, "trailwatch: %zu error(s)\n", errors.size());
+  }
+  return errors.empty();
+}
+
+} // namespace
+
+int rules_lint(const std::vector<std::string>& paths) {
+  RuleSet set;
+  if (!load_reporting(paths, set)) {
     return k_exit_error;
   }
   // Warnings never change the exit status.
@@ -72,13 +79,8 @@ int rules_list(const std::vector<std::string>& paths) {
 }
 
 int rules_test(const std::vector<std::string>& paths, bool require_samples) {
-  std::vector<std::string> storage;
   RuleSet set;
-  const auto errors = lint_rules(or_default(paths, storage), &set);
-  for (const auto& error : errors) {
-    diag::error_text(error);
-  }
-  if (!errors.empty()) {
+  if (!load_reporting(paths, set)) {
     return k_exit_error;
   }
   std::size_t failed = 0;

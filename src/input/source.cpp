@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "input/source.hpp"
+#include "util/paths.hpp"
 
 #include "trailwatch/diag.hpp"
 
@@ -141,17 +142,8 @@ void walk(const fs::path& root, std::vector<Input>& out, InputCounters& counters
 
 std::optional<long long> date_folder_end(std::string_view folder) {
   // The last five path components, innermost first ("" where there are fewer).
-  std::string_view parts[5];
   std::size_t count = 0;
-  while (!folder.empty() && count < 5) {
-    const std::size_t slash = folder.rfind('/');
-    const std::string_view part =
-        slash == std::string_view::npos ? folder : folder.substr(slash + 1);
-    folder = slash == std::string_view::npos ? std::string_view() : folder.substr(0, slash);
-    if (!part.empty()) {
-      parts[count++] = part;
-    }
-  }
+  const auto parts = util::last_components<5>(folder, count);
   using namespace std::chrono;
   // …/CloudTrail/<region>/YYYY: a year.
   if (const int y = number(parts[0], 4); y >= 0 && parts[2] == "CloudTrail") {

@@ -149,17 +149,8 @@ static_assert(std::size(k_migrations) == State::k_schema_version);
 // that prefix is replaced by '/', which no file name holds, so a shortened name never equals a
 // name stored whole. About a third of a row.
 std::string stored_name(std::string_view folder, std::string_view name) {
-  std::string_view parts[6]; // the folder's last components, innermost first
   std::size_t count = 0;
-  while (!folder.empty() && count < 6) {
-    const std::size_t slash = folder.rfind('/');
-    const std::string_view part =
-        slash == std::string_view::npos ? folder : folder.substr(slash + 1);
-    folder = slash == std::string_view::npos ? std::string_view() : folder.substr(0, slash);
-    if (!part.empty()) {
-      parts[count++] = part;
-    }
-  }
+  const auto parts = util::last_components<6>(folder, count); // innermost first
   if (count == 6 && parts[4] == "CloudTrail") {
     const std::string prefix = fmt::format("{}_CloudTrail_{}_", parts[5], parts[3]);
     if (name.starts_with(prefix)) {
