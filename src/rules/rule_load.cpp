@@ -57,7 +57,7 @@ constexpr std::string_view k_statuses[] = {"stable", "test", "experimental", "de
 struct PendingRule {
   Rule rule;
   YAML::Node detection;
-  std::string text; // the document as JSON, to recognise a repeated copy of the same rule
+  YAML::Node document; // the whole document, to recognise a repeated copy of the same rule
 };
 
 struct PendingFilter {
@@ -249,9 +249,7 @@ void load_rule_doc(const std::string& path, const YAML::Node& doc, Loading& load
   if (source == LogSource::invalid) {
     return;
   }
-  YAML::Node copy = YAML::Clone(doc);
-  copy.remove("tests");
-  pending.text = rules_yaml::yaml_to_json(copy);
+  pending.document = doc;
   loading.rules.push_back(std::move(pending));
 }
 
@@ -431,17 +429,24 @@ void load_file(const std::string& file, ParsedFile& parsed, Loading& loading) {
 void resolve(Loading& loading) {
   Errors& errors = loading.errors;
   RuleSet& set = loading.set;
+  // A document's text without its samples: two copies of one rule are equal in it.
+  auto rule_text = [](const YAML::Node& document) {
+    YAML::Node copy = YAML::Clone(document);
+    copy.remove("tests");
+    return rules_yaml::yaml_to_json(copy);
+  };
   struct Seen {
-    std::string text;
-    std::string path;
+    const YAML::Node* document;
+    std::string path; // kept: the rule itself moves into the set
   };
   std::map<std::string, Seen> by_id;
   for (auto& pending : loading.rules) {
     if (!pending.rule.id.empty()) {
       const auto [it, inserted] =
-          by_id.emplace(pending.rule.id, Seen{pending.text, pending.rule.path});
+          by_id.emplace(pending.rule.id, Seen{&pending.document, pending.rule.path});
       if (!inserted) {
-        if (it->second.text == pending.text) {
+        // Serialised only on a collision: most loads have none.
+        if (rule_text(*it->second.document) == rule_text(pending.document)) {
           ++set.skipped_duplicates; // the same rule again (a collection repeating its base rule)
           continue;
         }
@@ -461,19 +466,21 @@ void resolve(Loading& loading) {
     }
     auto shared = std::make_shared<const Filter>(std::move(filter));
     set.filters.push_back(shared);
+    if (shared->rules.empty()) { // `rules: any`
+      for (Rule& rule : set.rules) {
+        rule.filters.push_back(shared);
+      }
+      continue;
+    }
     for (const auto& reference : shared->rules) {
-      if (find_rule(set, reference) == nullptr) {
+      if (const Rule* rule = find_rule(set, reference)) {
+        auto& filters = set.rules[static_cast<std::size_t>(rule - set.rules.data())].filters;
+        if (filters.empty() || filters.back() != shared) { // named twice: applied once
+          filters.push_back(shared);
+        }
+      } else {
         set.warnings.push_back(fmt::format("{}: filter '{}' names rule '{}', which is not loaded",
                                            shared->path, shared->title, reference));
-      }
-    }
-    for (Rule& rule : set.rules) {
-      const bool applies =
-          shared->rules.empty() ||
-          std::any_of(shared->rules.begin(), shared->rules.end(),
-                      [&](const std::string& ref) { return find_rule(set, ref) == &rule; });
-      if (applies) {
-        rule.filters.push_back(shared);
       }
     }
   }
